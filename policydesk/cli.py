@@ -1,0 +1,189 @@
+"""The `policydesk` command line: a thin click layer. Docstrings are the --help texts.
+
+Every command takes --json. Bad input exits 2 with one clear line (or {"error": ...}
+with --json), never a traceback."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from policydesk.errors import PolicydeskError
+from policydesk.settings import get_settings
+
+
+def emit(data, as_json: bool, human=None) -> None:
+    """Print ``data`` as JSON, or through ``human(data)`` for people."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif human is not None:
+        human(data)
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def handle_errors(fn):
+    """Turn PolicydeskError into one line and its exit code; JSON when --json was given."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolicydeskError as exc:
+            if kwargs.get("as_json"):
+                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False))
+            else:
+                click.echo(f"错误：{exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """民生政策助手 policydesk — answers Shanxi social-policy questions from the policy texts."""
+
+
+@cli.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default=None,
+              help="政策来源目录（默认 corpus/）/ corpus folder")
+@json_option
+@handle_errors
+def ingest(corpus_dir, as_json):
+    """Build or update the index under $POLICYDESK_HOME from the corpus folder."""
+    from pathlib import Path
+
+    from retrieval.ingest import ingest_corpus, print_report
+
+    settings = get_settings()
+    report = ingest_corpus(settings, Path(corpus_dir) if corpus_dir else settings.corpus_dir,
+                           progress=not as_json)
+    emit(report.to_dict(), as_json, print_report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@json_option
+@handle_errors
+def docs(as_json):
+    """List the ingested documents."""
+    from retrieval.documents import load_documents
+
+    documents = load_documents(get_settings().index_dir)
+
+    def human(rows):
+        for row in rows:
+            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}\t({len(row['text'])} 字)")
+
+    emit([d.to_dict() for d in documents], as_json, human)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="返回段落数")
+@json_option
+@handle_errors
+def search(query, k, as_json):
+    """Ranked passages for QUERY, each with its citation."""
+    from assistant.service import get_assistant
+
+    result = get_assistant().search(query, k=k)
+
+    def human(data):
+        for i, p in enumerate(data["passages"], 1):
+            c = p["citation"]
+            click.echo(f"[{i}] {p['score']:.4f} 《{c['title']}》{c['publisher']} {c['date']}")
+            click.echo(f"    {p['text']}")
+
+    emit(result, as_json, human)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--today", default=None, help="提问日期 YYYY-MM-DD（默认今天）")
+@click.option("--session", "session_id", default=None, help="会话 ID（多轮对话）")
+@json_option
+@handle_errors
+def ask(question, today, session_id, as_json):
+    """Answer QUESTION from the policy texts, with citations."""
+    from assistant.service import get_assistant
+
+    answer = get_assistant().ask(question, session_id=session_id, today=today)
+
+    def human(data):
+        click.echo(data["answer"])
+        for i, c in enumerate(data["citations"], 1):
+            where = f"《{c['title']}》{c.get('publisher', '')} {c.get('date', '')}" if c.get("title") else \
+                f"{c.get('statute', '')}{c.get('article', '')}"
+            click.echo(f"  [{i}] {where}：{c.get('quote', '')}")
+        if data.get("follow_up"):
+            click.echo(f"（追问）{data['follow_up']}")
+
+    emit(answer.to_dict(), as_json, human)
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-k", "k", type=click.IntRange(1, 50), default=3, show_default=True)
+@json_option
+@handle_errors
+def eval_command(file, k, as_json):
+    """Run a question set (shared/eval format) and print failures and a summary."""
+    from policydesk.evaluation import print_summary, run_eval
+
+    summary = run_eval(file, k=k)
+    emit(summary, as_json, print_summary)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@json_option
+@handle_errors
+def serve(host, port, workers, as_json):
+    """Serve the JSON API, the WeChat H5 page, widget.js and the WeChat callback."""
+    import uvicorn
+
+    if as_json:
+        click.echo(json.dumps({"host": host, "port": port, "workers": workers}))
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+@cli.command()
+@click.option("--scales", default="1,10,100", show_default=True, help="corpus size multipliers")
+@click.option("--quick", is_flag=True, help="fewer repetitions")
+@click.option("--api/--no-api", "with_api", default=True, help="also load-test /api/ask")
+@json_option
+@handle_errors
+def bench(scales, quick, with_api, as_json):
+    """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth."""
+    from policydesk.bench import print_bench, run_bench
+
+    result = run_bench(scales=[int(s) for s in scales.split(",") if s.strip()], quick=quick,
+                       with_api=with_api, progress=not as_json)
+    emit(result, as_json, print_bench)
+
+
+def _register_calc():
+    from policydesk.cli_calc import calc
+
+    cli.add_command(calc)
+
+
+_register_calc()
+
+
+def main():
+    cli(prog_name="policydesk")
+
+
+if __name__ == "__main__":
+    main()

