@@ -1,0 +1,279 @@
+"""The database behind conversations, feedback, approved answers (口径库), dialog state and
+WeChat message de-duplication. SQLite under $POLICYDESK_HOME by default (WAL mode), or
+PostgreSQL via POLICYDESK_DATABASE_URL, so several API workers share one state.
+
+Everything stored passes through policydesk.privacy.mask_pii first."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from policydesk.errors import BackendMissingError, InputError, PolicydeskError
+from policydesk.privacy import mask_obj, mask_pii
+
+metadata = sa.MetaData()
+
+conversations = sa.Table(
+    "conversations", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("session_id", sa.String(128), index=True),
+    sa.Column("channel", sa.String(32)),
+    sa.Column("question", sa.Text),
+    sa.Column("status", sa.String(32), index=True),
+    sa.Column("declined", sa.Boolean),
+    sa.Column("answer", sa.Text),
+    sa.Column("record", sa.Text),  # the whole Answer record as JSON (masked)
+    sa.Column("created_at", sa.Float, index=True),
+)
+
+feedback = sa.Table(
+    "feedback", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("answer_id", sa.String(32), index=True),
+    sa.Column("session_id", sa.String(128)),
+    sa.Column("rating", sa.Integer),  # +1 / -1
+    sa.Column("comment", sa.Text),
+    sa.Column("created_at", sa.Float),
+)
+
+faq = sa.Table(
+    "faq", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("question", sa.Text),
+    sa.Column("answer", sa.Text),
+    sa.Column("citations", sa.Text),  # JSON list
+    sa.Column("status", sa.String(16), index=True),  # active | retired
+    sa.Column("author", sa.String(64)),
+    sa.Column("created_at", sa.Float),
+    sa.Column("updated_at", sa.Float),
+)
+
+dialog_state = sa.Table(
+    "dialog_state", metadata,
+    sa.Column("session_id", sa.String(128), primary_key=True),
+    sa.Column("state", sa.Text),
+    sa.Column("updated_at", sa.Float),
+)
+
+wechat_messages = sa.Table(
+    "wechat_messages", metadata,
+    sa.Column("msg_id", sa.String(64), primary_key=True),
+    sa.Column("reply", sa.Text, nullable=True),
+    sa.Column("created_at", sa.Float),
+)
+
+rate_counters = sa.Table(
+    "rate_counters", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("window", sa.BigInteger, primary_key=True),
+    sa.Column("count", sa.Integer),
+)
+
+MAX_FIELD = 4000
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """One database; the same code for SQLite and PostgreSQL."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("postgresql") and "+" not in url.split("://", 1)[0]:
+            url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        try:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, future=True)
+        except ModuleNotFoundError as exc:  # e.g. psycopg missing
+            raise BackendMissingError("PostgreSQL", "'psycopg[binary]'") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            metadata.create_all(self.engine)
+        except sa.exc.OperationalError as exc:
+            raise PolicydeskError("数据库无法连接，请检查 POLICYDESK_DATABASE_URL",
+                                  f"cannot open database {self.safe_url}: {exc.orig}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # -- conversations -------------------------------------------------------------------
+    def log_answer(self, record: dict, channel: str = "cli") -> str:
+        record = mask_obj(record)
+        with self.engine.begin() as conn:
+            conn.execute(conversations.insert().values(
+                id=record["id"], session_id=record.get("session_id"), channel=channel,
+                question=record.get("question", "")[:MAX_FIELD], status=record.get("status"),
+                declined=bool(record.get("declined")), answer=record.get("answer", ""),
+                record=json.dumps(record, ensure_ascii=False, default=str),
+                created_at=record.get("created_at") or time.time()))
+        return record["id"]
+
+    def list_conversations(self, *, status: str | None = None, limit: int = 100,
+                           session_id: str | None = None) -> list[dict]:
+        q = sa.select(conversations.c.id, conversations.c.session_id, conversations.c.channel,
+                      conversations.c.question, conversations.c.status, conversations.c.declined,
+                      conversations.c.answer, conversations.c.created_at)
+        if status:
+            q = q.where(conversations.c.status == status)
+        if session_id:
+            q = q.where(conversations.c.session_id == session_id)
+        q = q.order_by(conversations.c.created_at.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def get_conversation(self, answer_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(conversations.c.record)
+                               .where(conversations.c.id == answer_id)).first()
+        return json.loads(row[0]) if row else None
+
+    # -- feedback ------------------------------------------------------------------------
+    def add_feedback(self, answer_id: str, rating: int, comment: str | None = None,
+                     session_id: str | None = None) -> int:
+        if rating not in (1, -1):
+            raise InputError("评价只能是有用（1）或没用（-1）", "rating must be 1 or -1", field="rating")
+        if not answer_id or len(answer_id) > 64:
+            raise InputError("缺少要评价的回答编号", "answer_id is required", field="answer_id")
+        with self.engine.begin() as conn:
+            res = conn.execute(feedback.insert().values(
+                answer_id=answer_id, session_id=session_id, rating=rating,
+                comment=mask_pii((comment or "")[:MAX_FIELD]), created_at=time.time()))
+            return int(res.inserted_primary_key[0])
+
+    def list_feedback(self, limit: int = 200) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(feedback).order_by(feedback.c.created_at.desc()).limit(limit))
+            return [dict(r._mapping) for r in rows]
+
+    def worklist(self, limit: int = 100) -> list[dict]:
+        """Questions staff should look at: declined ones and those rated 👎, newest first."""
+        neg = sa.select(feedback.c.answer_id, sa.func.min(feedback.c.comment).label("comment")) \
+            .where(feedback.c.rating < 0).group_by(feedback.c.answer_id).subquery()
+        q = (sa.select(conversations.c.id, conversations.c.question, conversations.c.status,
+                       conversations.c.answer, conversations.c.created_at, neg.c.comment,
+                       (neg.c.answer_id.is_not(None)).label("thumbs_down"))
+             .select_from(conversations.outerjoin(neg, neg.c.answer_id == conversations.c.id))
+             .where(sa.or_(conversations.c.declined.is_(True), neg.c.answer_id.is_not(None)))
+             .order_by(conversations.c.created_at.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- approved answers (口径库) --------------------------------------------------------
+    def faq_save(self, question: str, answer: str, citations: list[dict] | None = None, *,
+                 faq_id: str | None = None, author: str = "staff") -> str:
+        question, answer = (question or "").strip(), (answer or "").strip()
+        if not question:
+            raise InputError("请填写问题", "question is required", field="question")
+        if not answer:
+            raise InputError("请填写答复口径", "answer is required", field="answer")
+        now = time.time()
+        cites = json.dumps(citations or [], ensure_ascii=False)
+        with self.engine.begin() as conn:
+            if faq_id:
+                res = conn.execute(faq.update().where(faq.c.id == faq_id).values(
+                    question=question, answer=answer, citations=cites, updated_at=now))
+                if res.rowcount == 0:
+                    raise InputError("找不到该条口径", f"no approved answer {faq_id}", field="faq_id")
+                return faq_id
+            faq_id = uuid.uuid4().hex
+            conn.execute(faq.insert().values(id=faq_id, question=question, answer=answer,
+                                             citations=cites, status="active", author=author,
+                                             created_at=now, updated_at=now))
+            return faq_id
+
+    def faq_retire(self, faq_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(faq.update().where(faq.c.id == faq_id)
+                         .values(status="retired", updated_at=time.time()))
+
+    def faq_list(self, include_retired: bool = False) -> list[dict]:
+        q = sa.select(faq).order_by(faq.c.updated_at.desc())
+        if not include_retired:
+            q = q.where(faq.c.status == "active")
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(q)]
+        for row in rows:
+            row["citations"] = json.loads(row["citations"] or "[]")
+        return rows
+
+    # -- dialog state --------------------------------------------------------------------
+    def dialog_get(self, session_id: str) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(dialog_state.c.state)
+                               .where(dialog_state.c.session_id == session_id)).first()
+        return json.loads(row[0]) if row else {}
+
+    def dialog_put(self, session_id: str, state: dict) -> None:
+        payload = json.dumps(mask_obj(state), ensure_ascii=False, default=str)
+        with self.engine.begin() as conn:
+            res = conn.execute(dialog_state.update().where(dialog_state.c.session_id == session_id)
+                               .values(state=payload, updated_at=time.time()))
+            if res.rowcount == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(dialog_state.insert().values(session_id=session_id, state=payload,
+                                                                  updated_at=time.time()))
+                except sa.exc.IntegrityError:
+                    conn.execute(dialog_state.update().where(dialog_state.c.session_id == session_id)
+                                 .values(state=payload, updated_at=time.time()))
+
+    # -- WeChat message de-duplication ---------------------------------------------------
+    def claim_message(self, msg_id: str) -> bool:
+        """True the first time a MsgId is seen (by any worker); False for a retry."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(wechat_messages.insert().values(msg_id=msg_id, reply=None,
+                                                             created_at=time.time()))
+            return True
+        except sa.exc.IntegrityError:
+            return False
+
+    def set_message_reply(self, msg_id: str, reply: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(wechat_messages.update().where(wechat_messages.c.msg_id == msg_id)
+                         .values(reply=reply))
+
+    def get_message_reply(self, msg_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(wechat_messages.c.reply)
+                               .where(wechat_messages.c.msg_id == msg_id)).first()
+        return row[0] if row else None
+
+    # -- rate limiting shared by workers -------------------------------------------------
+    def rate_hit(self, key: str, window_s: int, now: float | None = None) -> int:
+        """Count one hit for ``key`` in the current fixed window; returns the count so far."""
+        window = int((now or time.time()) // window_s)
+        key = key[:200]
+        with self.engine.begin() as conn:
+            res = conn.execute(rate_counters.update()
+                               .where(rate_counters.c.key == key, rate_counters.c.window == window)
+                               .values(count=rate_counters.c.count + 1))
+            if res.rowcount == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(rate_counters.insert().values(key=key, window=window, count=1))
+                except sa.exc.IntegrityError:
+                    conn.execute(rate_counters.update()
+                                 .where(rate_counters.c.key == key, rate_counters.c.window == window)
+                                 .values(count=rate_counters.c.count + 1))
+            count = conn.execute(sa.select(rate_counters.c.count)
+                                 .where(rate_counters.c.key == key, rate_counters.c.window == window)).scalar()
+            conn.execute(rate_counters.delete().where(rate_counters.c.window < window - 1))
+        return int(count or 0)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
