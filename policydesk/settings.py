@@ -31,6 +31,14 @@ class Settings:
     wechat_appid: str | None = None
     staff_password: str | None = None
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Public-endpoint protection (api/protection.py); limits are per window per key.
+    rate_limit_ip: int = 30
+    rate_limit_openid: int = 10
+    rate_window_s: int = 60
+    max_body_bytes: int = 16384
+    max_question_chars: int = 500
+    wechat_reply_timeout_s: float = 4.0
+    trust_proxy: bool = False
 
     @property
     def index_dir(self) -> Path:
@@ -67,6 +75,13 @@ class Settings:
             wechat_appid=_env("POLICYDESK_WECHAT_APPID"),
             staff_password=_env("POLICYDESK_STAFF_PASSWORD"),
             cors_origins=origins,
+            rate_limit_ip=int(_env("POLICYDESK_RATE_LIMIT_IP", "30")),
+            rate_limit_openid=int(_env("POLICYDESK_RATE_LIMIT_OPENID", "10")),
+            rate_window_s=int(_env("POLICYDESK_RATE_WINDOW", "60")),
+            max_body_bytes=int(_env("POLICYDESK_MAX_BODY_BYTES", "16384")),
+            max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
+            wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
+            trust_proxy=(_env("POLICYDESK_TRUST_PROXY", "0") or "0").lower() in ("1", "true", "yes"),
         )
 
 
