@@ -1,0 +1,508 @@
+"""Ingest the corpus folder into the index: sources + catalog → clean article documents.
+
+    corpus/sources/*.txt|md|pdf  --load--> raw text --split at bylines, clean--> articles
+    corpus/catalog.yaml          --> id, title, publisher, date, region, tags, url per article
+
+The index is built in a temporary folder beside ``settings.index_dir`` and swapped in with
+two renames, so a failed run leaves the previous index as it was. Runs are incremental: a
+source whose bytes and catalog entries did not change reuses its documents from the
+previous index; if nothing at all changed the run does nothing.
+
+Bad input never stops the run: each problem becomes one line naming the file (Chinese and
+English) and the other sources are still ingested. The run fails only when no document
+at all could be produced."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from policydesk.errors import IngestError, PolicydeskError
+from retrieval.articles import Article, split_articles
+from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, read_documents, write_documents
+from retrieval.loaders import SUPPORTED_SUFFIXES, load_source
+
+# Bump when cleaning or splitting changes what documents look like: forces a full rebuild.
+INDEX_FORMAT_VERSION = 1
+CATALOG_FILE = "catalog.yaml"
+SOURCES_DIR = "sources"
+DEFAULT_REGION = "山西"
+_TITLE_MAX = 30
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file. ``level`` is ``error`` (file skipped) or ``warning``."""
+
+    source: str
+    message_zh: str
+    message_en: str
+    level: str = "error"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    doc_id: str
+    file: str  # relative to the corpus folder, forward slashes
+    index: int
+    title: str = ""
+    publisher: str = ""
+    date: str = ""
+    region: str = DEFAULT_REGION
+    tags: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass
+class IngestReport:
+    index_dir: str
+    documents: int = 0
+    sources: list[dict] = field(default_factory=list)  # {source, status, doc_ids}
+    problems: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing could be ingested."""
+        return self.documents > 0
+
+    def to_dict(self) -> dict:
+        counts = {s: sum(1 for r in self.sources if r["status"] == s)
+                  for s in ("ingested", "unchanged", "failed")}
+        if self.up_to_date:
+            zh = f"索引已是最新，无需更新（共 {self.documents} 篇文档）"
+            en = f"index is up to date, nothing to do ({self.documents} documents)"
+        elif self.ok:
+            zh = (f"已收录 {self.documents} 篇文档：处理 {counts['ingested']} 个来源，"
+                  f"未变跳过 {counts['unchanged']} 个，失败 {counts['failed']} 个")
+            en = (f"{self.documents} documents: {counts['ingested']} sources processed, "
+                  f"{counts['unchanged']} unchanged, {counts['failed']} failed")
+        else:
+            zh = "没有任何文档可以收录，原有索引保持不变"
+            en = "nothing could be ingested; the previous index is unchanged"
+        return {
+            "ok": self.ok,
+            "up_to_date": self.up_to_date,
+            "documents": self.documents,
+            "index_dir": self.index_dir,
+            "sources": self.sources,
+            "problems": [p.to_dict() for p in self.problems],
+            "summary": zh,
+            "summary_en": en,
+        }
+
+
+def print_report(data: dict) -> None:
+    """Human output: one line per problem (Chinese, then English), then the summary."""
+    for p in data.get("problems", []):
+        label = "错误" if p["level"] == "error" else "警告"
+        print(f"{label} {p['source']}：{p['message_zh']}  [{p['source']}: {p['message_en']}]")
+    print(f"{data['summary']}  [{data['summary_en']}]")
+
+
+# ---------------------------------------------------------------- catalog
+
+
+def load_catalog(corpus_dir: Path) -> tuple[list[CatalogEntry], list[Problem], str]:
+    """Entries of ``catalog.yaml`` (may be absent), problems found, and the file's sha256."""
+    import yaml
+
+    path = corpus_dir / CATALOG_FILE
+    if not path.exists():
+        return [], [], ""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        parsed = yaml.safe_load(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return [], [Problem(CATALOG_FILE, "目录文件不是 UTF-8 编码，已忽略其中的登记",
+                            "catalog is not UTF-8; its entries are ignored")], digest
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f"第 {mark.line + 1} 行"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [], [Problem(CATALOG_FILE, f"目录文件 YAML 格式错误{('（' + where + '）') if where else ''}，"
+                            "已忽略其中的登记，文件仍按自动生成的信息收录",
+                            f"invalid YAML{(' at line ' + str(mark.line + 1)) if mark else ''}: "
+                            f"{problem}; entries ignored, files ingested with derived metadata")], digest
+    if parsed is None:
+        return [], [], digest
+    items = parsed.get("articles") if isinstance(parsed, dict) else parsed
+    if not isinstance(items, list):
+        return [], [Problem(CATALOG_FILE, "目录文件应包含 articles 列表，已忽略",
+                            "catalog must contain an 'articles' list; ignored")], digest
+    entries: list[CatalogEntry] = []
+    problems: list[Problem] = []
+    for n, item in enumerate(items, 1):
+        entry, problem = _catalog_entry(item, n)
+        if problem:
+            problems.append(problem)
+        if entry:
+            entries.append(entry)
+    return entries, problems, digest
+
+
+def _catalog_entry(item, n: int) -> tuple[CatalogEntry | None, Problem | None]:
+    where = f"{CATALOG_FILE} 第 {n} 条"
+    where_en = f"{CATALOG_FILE} entry {n}"
+    if not isinstance(item, dict):
+        return None, Problem(where, "登记格式错误（应为键值对），已忽略", "entry is not a mapping; ignored")
+    doc_id = str(item.get("id") or "").strip()
+    file = str(item.get("file") or "").strip().replace("\\", "/")
+    if not doc_id or not file:
+        return None, Problem(where, "登记缺少 id 或 file，已忽略", f"{where_en}: missing id or file; ignored")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", doc_id):
+        return None, Problem(where, f"编号 {doc_id} 只能包含字母、数字、点、横线和下划线，已忽略",
+                             f"{where_en}: id {doc_id!r} must be letters, digits, . - _; ignored")
+    try:
+        index = int(item.get("index", 1))
+        if index < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        return None, Problem(where, f"篇序 index 应为正整数（{doc_id}），已忽略",
+                             f"{where_en}: index must be a positive integer ({doc_id}); ignored")
+    problem = None
+    date = item.get("date")
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.strftime("%Y-%m-%d")
+    elif date:
+        try:
+            date = dt.date.fromisoformat(str(date).strip()).isoformat()
+        except ValueError:
+            problem = Problem(where, f"日期 {date} 不是 YYYY-MM-DD 格式（{doc_id}），改用自动识别的日期",
+                              f"{where_en}: date {date!r} is not YYYY-MM-DD ({doc_id}); derived instead",
+                              "warning")
+            date = ""
+    tags = item.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t for t in re.split(r"[,，、\s]+", tags) if t]
+    entry = CatalogEntry(
+        doc_id=doc_id, file=file, index=index,
+        title=str(item.get("title") or "").strip(),
+        publisher=str(item.get("publisher") or "").strip(),
+        date=date or "",
+        region=str(item.get("region") or DEFAULT_REGION).strip(),
+        tags=tuple(str(t) for t in tags),
+        url=str(item.get("url") or "").strip(),
+    )
+    return entry, problem
+
+
+# ---------------------------------------------------------------- one source
+
+
+def derived_doc_id(relpath: str, index: int) -> str:
+    """A stable id for an uncatalogued article: the file stem as a slug plus the article number."""
+    stem = Path(relpath).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if not stem.isascii() or not slug:
+        slug = (slug + "-" if slug else "doc-") + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{index}"
+
+
+def derived_title(text: str) -> str:
+    """The first sentence, shortened: used when the catalog gives no title."""
+    first = re.split(r"(?<=[。！？!?])", text.split("\n", 1)[0], maxsplit=1)[0].rstrip("。！？!?")
+    return first if len(first) <= _TITLE_MAX else first[:_TITLE_MAX] + "…"
+
+
+def derived_date(relpath: str, text: str) -> str:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", Path(relpath).name)
+    if not m:
+        m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return ""
+    return ""
+
+
+def ingest_source(path: Path, relpath: str, entries: list[CatalogEntry]) -> tuple[list[Document], list[Problem]]:
+    """Documents of one source file; raises IngestError if the file cannot be read at all."""
+    loaded = load_source(path, relpath)
+    articles = split_articles(loaded.text, markdown=loaded.markdown)
+    articles = [a for a in articles if a.text.strip()]
+    if not articles:
+        raise IngestError(relpath, "文件中没有可收录的正文", "no article text found")
+    problems: list[Problem] = []
+    by_index: dict[int, CatalogEntry] = {}
+    for e in sorted(entries, key=lambda e: e.index):
+        if e.index in by_index:
+            problems.append(Problem(relpath, f"目录中第 {e.index} 篇登记了两次（{by_index[e.index].doc_id}、{e.doc_id}），"
+                                    f"采用 {by_index[e.index].doc_id}",
+                                    f"article {e.index} is catalogued twice ({by_index[e.index].doc_id}, "
+                                    f"{e.doc_id}); using {by_index[e.index].doc_id}", "warning"))
+            continue
+        by_index[e.index] = e
+    if len(articles) == 1 and len(by_index) > 1:
+        first = min(by_index)
+        problems.append(Problem(relpath, f"目录登记了 {len(by_index)} 篇，但版面中没有找到署名（如“据《某报》”），"
+                                f"无法分篇，整版作为一篇（{by_index[first].doc_id}）收录",
+                                f"catalog lists {len(by_index)} articles but no byline was found to split "
+                                f"the page; ingested as one article ({by_index[first].doc_id})", "warning"))
+        by_index = {1: by_index[first]}
+    else:
+        missing = sorted(i for i in by_index if i > len(articles))
+        if missing:
+            problems.append(Problem(relpath, f"目录登记了第 {'、'.join(map(str, missing))} 篇，但文件中只分出 "
+                                    f"{len(articles)} 篇，这些登记未使用",
+                                    f"catalog lists article(s) {missing} but the file splits into "
+                                    f"{len(articles)}; those entries are unused", "warning"))
+    return [_document(a, by_index.get(a.index), relpath) for a in articles], problems
+
+
+def _document(article: Article, entry: CatalogEntry | None, relpath: str) -> Document:
+    text = article.text
+    if entry is None:
+        entry = CatalogEntry(doc_id=derived_doc_id(relpath, article.index), file=relpath, index=article.index)
+    return Document(
+        doc_id=entry.doc_id,
+        title=entry.title or derived_title(text),
+        publisher=entry.publisher or article.source_publisher,
+        date=entry.date or derived_date(relpath, text),
+        source=relpath,
+        text=text,
+        region=entry.region or DEFAULT_REGION,
+        tags=entry.tags,
+        byline=article.byline,
+        url=entry.url,
+    )
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _entries_digest(entries: list[CatalogEntry]) -> str:
+    payload = json.dumps(sorted((asdict(e) for e in entries), key=lambda d: (d["index"], d["doc_id"])),
+                         ensure_ascii=False, sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _resolve_file(corpus_dir: Path, file: str) -> str:
+    """Catalog paths are relative to corpus/; a bare name found in corpus/sources/ is accepted too."""
+    file = file.lstrip("./") if file.startswith("./") else file
+    if not (corpus_dir / file).exists() and (corpus_dir / SOURCES_DIR / file).exists():
+        return f"{SOURCES_DIR}/{file}"
+    return file
+
+
+def _discover(corpus_dir: Path, entries: list[CatalogEntry]) -> tuple[list[str], list[Problem]]:
+    """Source files (relative paths): everything under sources/ plus any catalogued file."""
+    found: set[str] = set()
+    problems: list[Problem] = []
+    sources = corpus_dir / SOURCES_DIR
+    if sources.is_dir():
+        for path in sorted(sources.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            rel = path.relative_to(corpus_dir).as_posix()
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.add(rel)
+            else:
+                problems.append(Problem(rel, "不支持的文件类型，已跳过（仅支持 .txt .md .pdf）",
+                                        "unsupported file type, skipped (only .txt .md .pdf)", "warning"))
+    missing: dict[str, list[str]] = {}
+    for e in entries:
+        path = corpus_dir / e.file
+        if path.is_file():
+            found.add(e.file)
+        else:
+            missing.setdefault(e.file, []).append(e.doc_id)
+    for file, ids in sorted(missing.items()):
+        problems.append(Problem(file, f"目录中登记的文件不存在（{'、'.join(ids)}），已跳过",
+                                f"catalogued file does not exist ({', '.join(ids)}); skipped"))
+    return sorted(found), problems
+
+
+def _read_manifest(index_dir: Path) -> dict:
+    try:
+        with (index_dir / MANIFEST_FILE).open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _previous_documents(index_dir: Path) -> dict[str, Document]:
+    try:
+        return {d.doc_id: d for d in read_documents(index_dir / DOCS_FILE)}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def _recover_interrupted_swap(index_dir: Path) -> None:
+    """If a run died between its two renames, put the old index back before anything else."""
+    leftovers = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"))
+    if not index_dir.exists() and leftovers:
+        os.replace(leftovers[-1], index_dir)
+        leftovers = leftovers[:-1]
+    for path in leftovers + sorted(index_dir.parent.glob(f".{index_dir.name}.building-*")):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = True) -> IngestReport:
+    """Build or update the index of ``corpus_dir`` under ``settings.index_dir``."""
+    from tqdm import tqdm
+
+    corpus_dir = Path(corpus_dir or settings.corpus_dir)
+    index_dir = Path(settings.index_dir)
+    report = IngestReport(index_dir=str(index_dir))
+    if not corpus_dir.is_dir():
+        raise IngestError(str(corpus_dir), "政策来源目录不存在", "corpus folder does not exist")
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_swap(index_dir)
+
+    entries, catalog_problems, catalog_digest = load_catalog(corpus_dir)
+    entries = [replace(e, file=_resolve_file(corpus_dir, e.file)) for e in entries]
+    files, discover_problems = _discover(corpus_dir, entries)
+    hashes = {rel: _sha256(corpus_dir / rel) for rel in files}
+
+    manifest = _read_manifest(index_dir)
+    same_setup = (manifest.get("format_version") == INDEX_FORMAT_VERSION
+                  and manifest.get("embedder") == settings.embedder)
+    previous_sources = manifest.get("sources", {}) if same_setup else {}
+    if (same_setup and manifest.get("catalog_sha256") == catalog_digest
+            and {k: v.get("sha256") for k, v in previous_sources.items()} == hashes
+            and (index_dir / DOCS_FILE).exists()):
+        report.up_to_date = True
+        report.documents = int(manifest.get("documents", 0))
+        report.problems = [Problem(**p) for p in manifest.get("problems", [])]
+        report.sources = [{"source": rel, "status": "unchanged", "doc_ids": previous_sources[rel].get("doc_ids", [])}
+                          for rel in files]
+        return report
+
+    previous_docs = _previous_documents(index_dir) if previous_sources else {}
+    entries_by_file: dict[str, list[CatalogEntry]] = {}
+    for e in entries:
+        entries_by_file.setdefault(e.file, []).append(e)
+    problems = catalog_problems + discover_problems
+    documents: list[Document] = []
+    new_sources: dict[str, dict] = {}
+    for rel in tqdm(files, desc="收录政策来源", unit="个", disable=not progress, file=sys.stderr):
+        file_entries = entries_by_file.get(rel, [])
+        entries_digest = _entries_digest(file_entries)
+        before = previous_sources.get(rel)
+        if before and before.get("sha256") == hashes[rel] and before.get("entries_sha256") == entries_digest \
+                and all(i in previous_docs for i in before.get("doc_ids", [])):
+            docs = [previous_docs[i] for i in before["doc_ids"]]
+            source_problems = [Problem(**p) for p in before.get("problems", [])]
+            status = "unchanged" if docs else "failed"
+        else:
+            try:
+                docs, source_problems = ingest_source(corpus_dir / rel, rel, file_entries)
+                status = "ingested"
+            except IngestError as exc:
+                docs, status = [], "failed"
+                zh, en = exc.message_zh.split("：", 1)[-1], exc.message_en.split(": ", 1)[-1]
+                source_problems = [Problem(rel, zh, en)]
+        docs, dup_problems = _dedupe(docs, documents, rel)
+        source_problems += dup_problems
+        documents.extend(docs)
+        problems.extend(source_problems)
+        new_sources[rel] = {"sha256": hashes[rel], "entries_sha256": entries_digest,
+                            "doc_ids": [d.doc_id for d in docs],
+                            "problems": [p.to_dict() for p in source_problems if p not in dup_problems]}
+        report.sources.append({"source": rel, "status": status, "doc_ids": [d.doc_id for d in docs]})
+
+    report.problems = problems
+    if not documents:
+        return report  # nothing to serve: keep whatever index exists
+    new_manifest = {
+        "format_version": INDEX_FORMAT_VERSION,
+        "embedder": settings.embedder,
+        "catalog_sha256": catalog_digest,
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "documents": len(documents),
+        "sources": new_sources,
+        "problems": [p.to_dict() for p in problems],
+    }
+    _build_and_swap(documents, new_manifest, settings, index_dir, progress)
+    report.documents = len(documents)
+    return report
+
+
+def _dedupe(docs: list[Document], earlier: list[Document], rel: str) -> tuple[list[Document], list[Problem]]:
+    """A doc_id already taken keeps its first owner; the newcomer gets its derived id."""
+    taken = {d.doc_id for d in earlier}
+    out, problems = [], []
+    for n, doc in enumerate(docs, 1):
+        if doc.doc_id in taken:
+            new_id = derived_doc_id(rel, n)
+            k = 2
+            while new_id in taken:
+                new_id, k = f"{derived_doc_id(rel, n)}-{k}", k + 1
+            problems.append(Problem(rel, f"文档编号 {doc.doc_id} 重复（已被其他文章使用），本篇改用 {new_id}",
+                                    f"duplicate doc id {doc.doc_id!r}; this article uses {new_id!r}", "warning"))
+            doc = Document(**{**doc.__dict__, "doc_id": new_id})
+        taken.add(doc.doc_id)
+        out.append(doc)
+    return out, problems
+
+
+def _search_index_builder():
+    """``retrieval.indexing.build_search_index`` if that module exists yet.
+
+    TODO(lead): retrieval/indexing.py is being written in parallel; once it is merged this
+    guard can become a plain import. Only the module being absent is tolerated: an
+    ImportError raised *inside* it (a missing dependency) still surfaces."""
+    try:
+        from retrieval.indexing import build_search_index
+    except ModuleNotFoundError as exc:
+        if exc.name == "retrieval.indexing":
+            return None
+        raise
+    return build_search_index
+
+
+def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress: bool) -> None:
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    building = index_dir.parent / f".{index_dir.name}.building-{tag}"
+    building.mkdir(parents=True)
+    try:
+        write_documents(building / DOCS_FILE, documents)
+        build_search_index = _search_index_builder()
+        if build_search_index is not None:
+            previous = index_dir if index_dir.exists() else None
+            build_search_index(documents, building, settings, previous, progress)
+        # The manifest goes last: an index folder with a manifest is a complete one.
+        with (building / MANIFEST_FILE).open("w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, ensure_ascii=False, indent=2)
+        old = index_dir.parent / f".{index_dir.name}.old-{tag}"
+        if index_dir.exists():
+            os.replace(index_dir, old)
+        try:
+            os.replace(building, index_dir)
+        except OSError:
+            if old.exists():
+                os.replace(old, index_dir)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    except PolicydeskError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the old index and read as one line
+        raise IngestError("索引", "建立索引失败，原有索引保持不变",
+                          f"index build failed ({type(exc).__name__}: {exc}); previous index kept") from exc
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
