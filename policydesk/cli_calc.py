@@ -1,7 +1,73 @@
-"""`policydesk calc NAME` — one subcommand per calculator (filled in by the calculators work)."""
+"""`policydesk calc NAME` — one subcommand per calculator, generated from
+``calculators.registry.CALCULATORS`` so that flags, field names and validation stay one thing.
+
+Flags are the field names in kebab-case; a bool field ``x`` is ``--x/--no-x`` (or its
+declared opposite, e.g. ``--involuntary/--voluntary``). Values are passed as text and
+validated by ``run_calculator``: bad input exits 2 with a message naming the field
+(``{"error": ...}`` with --json), never a traceback."""
+from __future__ import annotations
+
 import click
+
+from calculators.registry import CALCULATORS, CalculatorSpec, Field, run_calculator
+from policydesk.cli import emit, handle_errors, json_option
 
 
 @click.group()
 def calc():
-    """Deterministic calculators: loan-deferral, voucher, unemployment, probation, benefits."""
+    """确定性计算器 / deterministic calculators: loan-deferral, voucher, unemployment, probation, benefits."""
+
+
+def _option(f: Field):
+    required = "（必填）" if f.required else ""
+    text = f"{f.label_zh}{required} / {f.help_en}"
+    if f.type == "bool":
+        off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
+        decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
+        return click.option(decls, f.name, default=None, help=text)
+    metavar = {"date": "DATE", "int": "N", "float": "Y", "choice": "|".join(c.value for c in f.choices)}[f.type]
+    return click.option(f.flag, f.name, default=None, metavar=metavar, help=text)
+
+
+def _print_human(result: dict) -> None:
+    click.echo(f"【{result.get('title_zh', result.get('calculator'))}】{result['summary']}")
+    if result.get("next_step"):
+        click.echo(f"下一步：{result['next_step']}")
+    for note in result.get("notes", []):
+        click.echo(f"提示：{note['text']}")
+    if result.get("history"):
+        click.echo("历次发放：")
+        for row in result["history"]:
+            click.echo(f"  - {row['month']} {row['label']}：每人{row['amount_yuan']}元（{row['kind_zh']}）")
+    for key, title in (("programs", "可能适用的政策"), ("possible", "需进一步确认")):
+        if result.get(key):
+            click.echo(f"{title}：")
+            for p in result[key]:
+                extra = f"（还需确认：{'、'.join(p['missing'])}）" if p.get("missing") else ""
+                click.echo(f"  - {p['name']}：{p['why']}{extra}")
+    click.echo("计算过程：")
+    for i, step in enumerate(result.get("steps", []), 1):
+        click.echo(f"  {i}. {step['text']}")
+    click.echo("依据：")
+    for i, c in enumerate(result.get("citations", []), 1):
+        if "statute" in c:
+            click.echo(f"  [{i}] {c['statute']}{c['article']}：{c['text']}")
+        else:
+            click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
+
+
+def _make_command(spec: CalculatorSpec) -> click.Command:
+    def run(as_json, **inputs):
+        result = run_calculator(spec.name, {k: v for k, v in inputs.items() if v is not None})
+        emit(result, as_json, _print_human)
+
+    run.__doc__ = f"{spec.title_zh}：{spec.description}"
+    command = handle_errors(run)
+    for f in reversed(spec.fields):
+        command = _option(f)(command)
+    command = json_option(command)
+    return click.command(name=spec.name, help=run.__doc__, short_help=spec.title_zh)(command)
+
+
+for _spec in CALCULATORS.values():
+    calc.add_command(_make_command(_spec))

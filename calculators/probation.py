@@ -1,0 +1,91 @@
+"""试用期 (probation period).
+
+Caps: 《劳动合同法》第十九条, by contract length in months (a bracket starts at N个月以上,
+inclusive); open-ended contracts (``open_ended``) take their own cap, task-based contracts
+(``task_based``) none. The Supreme People's Court opinion of 2022-12-27: days in which
+assessment was impossible because of the pandemic may, by agreement, not count towards the
+agreed probation (``suspended_days``), but an extension that breaks the legal cap is not
+supported (``extension_months`` added to the agreed probation is checked against the cap).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from calculators.trace import Trace
+
+NAME = "probation"
+
+
+def cap_for_contract(brackets: list[dict], contract_months: int) -> int:
+    cap = None
+    for bracket in sorted(brackets, key=lambda b: b["min_contract_months"]):
+        if contract_months >= bracket["min_contract_months"]:
+            cap = int(bracket["max_probation_months"])
+    return cap
+
+
+def probation(contract_months: int | None = None, probation_months: int | None = None,
+              suspended_days: int = 0, extension_months: int = 0, open_ended: bool = False,
+              task_based: bool = False, date: dt.date | None = None) -> dict:
+    """The legal probation cap for a contract and whether the agreed probation respects it."""
+    trace = Trace(date)
+    if task_based:
+        cap = trace.read("probation.task_based_max_months").value
+        kind = "以完成一定工作任务为期限的劳动合同"
+    elif open_ended:
+        cap = trace.read("probation.open_ended_max_months").value
+        kind = "无固定期限劳动合同"
+    else:
+        brackets = trace.read("probation.max_months_by_contract").value
+        cap = cap_for_contract(brackets, contract_months)
+        kind = f"{contract_months}个月的固定期限劳动合同"
+    trace.compute(f"{kind}：试用期上限{cap}个月" + ("（不得约定试用期）。" if cap == 0 else "。"),
+                  max_probation_months=cap)
+
+    within = None
+    parts = []
+    if cap == 0:
+        parts.append(f"{kind}不得约定试用期")
+    else:
+        parts.append(f"{kind}的试用期最长{cap}个月")
+    if probation_months is not None:
+        within = probation_months <= cap
+        trace.compute(f"约定试用期{probation_months}个月，{'未超过' if within else '超过'}法定上限{cap}个月。",
+                      agreed_within_limit=within)
+        parts.append(f"约定的{probation_months}个月试用期{'符合' if within else '超过了'}法定上限")
+
+    excludable_days = 0
+    if suspended_days:
+        rule = trace.read("probation.pandemic_time_excludable")
+        if rule.value:
+            excludable_days = suspended_days
+            trace.compute(f"因疫情无法实施考察的{suspended_days}天，可以与用人单位协商不计算在原约定试用期内"
+                          "（须双方协商一致），试用期结束日相应顺延。", excludable_days=suspended_days)
+            parts.append(f"因疫情无法考察的{suspended_days}天经协商可以不计入试用期")
+        else:
+            trace.compute("该日期尚无“因疫情无法考察期间可协商不计入试用期”的规定。")
+
+    extension_within = None
+    if extension_months:
+        ban = trace.read("probation.extension_beyond_cap_unsupported")
+        base = probation_months or 0
+        total = base + extension_months
+        extension_within = total <= cap
+        trace.compute(f"约定试用期{base}个月 + 顺延{extension_months}个月 = {total}个月，"
+                      f"{'未超过' if extension_within else '超过'}法定上限{cap}个月。",
+                      extension_within_limit=extension_within)
+        if not extension_within:
+            note = "通过顺延试用期变相突破法定试用期上限的，人民法院不予支持" if ban.value else "顺延后超过法定上限"
+            parts.append(f"顺延后试用期达{total}个月，超过法定上限{cap}个月：{note}")
+        else:
+            parts.append(f"顺延后试用期共{total}个月，仍在法定上限内")
+    return {
+        "calculator": NAME,
+        "max_probation_months": cap,
+        "agreed_within_limit": within,
+        "excludable_days": excludable_days,
+        "extension_within_limit": extension_within,
+        "summary": "；".join(parts) + "。",
+        "citations": trace.citations,
+        "steps": trace.steps,
+    }

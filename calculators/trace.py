@@ -1,0 +1,38 @@
+"""The trace a calculator leaves: parameters read (with date key, value, unit, label,
+reference), computation steps in Chinese, and the citations behind the result."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from calculators.rules import ParamValue, citation, param
+
+
+class Trace:
+    def __init__(self, on: dt.date | None):
+        self.on = on
+        self.steps: list[dict] = []
+        self.citations: list[dict] = []
+
+    def read(self, name: str, on: Any = ..., cite: bool = True) -> ParamValue:
+        """Read a parameter on the trace date (or ``on``), record it and cite its reference."""
+        value = param(name, self.on if on is ... else on)
+        self.steps.append(value.to_step())
+        if cite and value.date_key is not None:
+            self.cite(value.reference)
+        return value
+
+    def record(self, value: ParamValue) -> ParamValue:
+        """Record a value read elsewhere (e.g. one round of a history)."""
+        self.steps.append(value.to_step())
+        self.cite(value.reference)
+        return value
+
+    def compute(self, text: str, **data: Any) -> None:
+        self.steps.append({"kind": "compute", "text": text, **data})
+
+    def cite(self, reference: dict) -> dict:
+        c = citation(reference)
+        if c not in self.citations:
+            self.citations.append(c)
+        return c
