@@ -121,8 +121,8 @@ def ask(question, today, session_id, as_json):
         for i, c in enumerate(data["citations"], 1):
             where = f"《{c['title']}》{c.get('publisher', '')} {c.get('date', '')}" if c.get("title") else \
                 f"{c.get('statute', '')}{c.get('article', '')}"
-            click.echo(f"  [{i}] {where}：{c.get('quote', '')}")
-        if data.get("follow_up"):
+            click.echo(f"  [{i}] {where}：{c.get('quote') or c.get('text', '')}")
+        if data.get("follow_up") and data["follow_up"] not in data["answer"]:
             click.echo(f"（追问）{data['follow_up']}")
 
     emit(answer.to_dict(), as_json, human)

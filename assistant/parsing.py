@@ -1,0 +1,236 @@
+"""Reading numbers, dates, durations and categories out of colloquial Chinese.
+
+Deterministic and clock-free: relative dates (明年三月底, 下个月10号) are resolved against
+the ``today`` argument."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
+           "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
+           "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_NUM_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
+CN_NUMBER = re.compile(f"[{CN_NUM_CHARS}]+")
+
+
+def cn_to_int(text: str) -> int | None:
+    """一千五百 → 1500, 十二 → 12, 二十四 → 24, 两 → 2, 二〇二三 → 2023; None if not a numeral."""
+    if not text or any(ch not in _DIGITS and ch not in _UNITS and ch not in _BIG for ch in text):
+        return None
+    if all(ch in _DIGITS for ch in text):  # digit by digit: 二〇二三
+        return int("".join(str(_DIGITS[ch]) for ch in text)) if len(text) > 1 else _DIGITS[text]
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            total = (total + section) * _BIG[ch] if _BIG[ch] > total else total + section * _BIG[ch]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def arabize(text: str) -> str:
+    """Replace Chinese numerals that stand for quantities by Arabic digits (一千五百元 → 1500元).
+
+    A lone 一 inside words (一次办结, 统一) is left alone: only runs followed by a unit or
+    containing a multiplier are converted."""
+
+    def repl(m: re.Match) -> str:
+        run = m.group(0)
+        after = text[m.end():m.end() + 2]
+        has_unit_after = bool(re.match(r"[元年个月日号天周岁人次万]|个月|周岁", after))
+        if len(run) == 1 and run in "一两" and not re.match(r"[年个元]", after):
+            return run
+        if not has_unit_after and not any(ch in _UNITS or ch in _BIG for ch in run):
+            return run
+        value = cn_to_int(run)
+        return str(value) if value is not None else run
+
+    return CN_NUMBER.sub(repl, text)
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+
+def month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def add_months(d: date, months: int) -> date:
+    idx = d.year * 12 + d.month - 1 + months
+    year, month = divmod(idx, 12)
+    return date(year, month + 1, min(d.day, month_end(year, month + 1)))
+
+
+@dataclass(frozen=True)
+class DateMention:
+    value: date | None     # None when the mention is incomplete (e.g. a month without a day)
+    start: int
+    end: int
+    text: str
+    problem: str | None = None   # Chinese description when the date is impossible/incomplete
+
+
+_YEAR_WORDS = {"今年": 0, "本年": 0, "明年": 1, "来年": 1, "后年": 2, "去年": -1, "前年": -2}
+_MONTH_WORDS = {"这个月": 0, "本月": 0, "这月": 0, "下个月": 1, "下月": 1, "上个月": -1, "上月": -1}
+_DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1, "前天": -2}
+
+_NUM = r"(?:\d{1,4}|[" + CN_NUM_CHARS + r"]{1,5})"
+_DATE_RE = re.compile(
+    r"(?P<iso>(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2}))"
+    r"|(?:(?:(?P<y>\d{4}|[" + CN_NUM_CHARS + r"]{4})年|(?P<yw>今年|本年|明年|来年|后年|去年|前年))?"
+    r"(?:(?P<m>" + _NUM + r")月份?|(?P<mw>这个月|本月|这月|下个月|下月|上个月|上月))"
+    r"(?:(?P<d>" + _NUM + r")[日号]|(?P<de>底|末|初))?)"
+    r"|(?P<dw>今天|今日|明天|明日|后天|昨天|前天)"
+)
+
+
+def _num(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def find_dates(text: str, today: date) -> list[DateMention]:
+    """Every date mention in ``text``, resolved against ``today``."""
+    found: list[DateMention] = []
+    for m in _DATE_RE.finditer(text):
+        raw = m.group(0)
+        if m.group("iso"):
+            y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+            found.append(_make(y, mo, d, m, raw))
+            continue
+        if m.group("dw"):
+            found.append(DateMention(date.fromordinal(today.toordinal() + _DAY_WORDS[m.group("dw")]),
+                                     m.start(), m.end(), raw))
+            continue
+        if m.group("mw"):
+            base = add_months(today.replace(day=1), _MONTH_WORDS[m.group("mw")])
+            y, mo = base.year, base.month
+        else:
+            mo = _num(m.group("m"))
+            if m.group("y"):
+                y = _num(m.group("y"))
+            elif m.group("yw"):
+                y = today.year + _YEAR_WORDS[m.group("yw")]
+            else:
+                y = today.year
+        if mo is None or y is None:
+            continue
+        if not m.group("y") and not m.group("yw") and not m.group("mw") and not m.group("d") \
+                and not m.group("de"):
+            # "3月" alone is too vague to be a date, and "6个月" is a duration, not a month.
+            if text[m.end():m.end() + 1] not in "份":
+                found.append(DateMention(None, m.start(), m.end(), raw, "缺少具体日期"))
+                continue
+        if m.group("d"):
+            found.append(_make(y, mo, _num(m.group("d")), m, raw))
+        elif m.group("de") in ("底", "末"):
+            if 1 <= mo <= 12:
+                found.append(DateMention(date(y, mo, month_end(y, mo)), m.start(), m.end(), raw))
+            else:
+                found.append(DateMention(None, m.start(), m.end(), raw, f"没有{mo}月"))
+        elif m.group("de") == "初":
+            found.append(_make(y, mo, 1, m, raw))
+        else:
+            found.append(DateMention(None, m.start(), m.end(), raw, "缺少具体是几号"))
+    return found
+
+
+def _make(y: int, mo: int, d: int | None, m: re.Match, raw: str) -> DateMention:
+    try:
+        return DateMention(date(y, mo, d or 1), m.start(), m.end(), raw)
+    except (ValueError, TypeError):
+        return DateMention(None, m.start(), m.end(), raw, f"{raw} 不是有效日期")
+
+
+# --------------------------------------------------------------------------------------
+# Durations
+
+@dataclass(frozen=True)
+class Duration:
+    months: float
+    start: int
+    end: int
+    text: str
+
+    @property
+    def years(self) -> float:
+        return self.months / 12
+
+
+_DUR_RE = re.compile(
+    r"(?P<half>半年)"
+    r"|(?:(?P<y>\d+(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+)(?:个)?年(?P<yh>半)?"
+    r"(?:(?:零)?(?P<ym>\d+|[" + CN_NUM_CHARS + r"]+)个月)?(?![0-9一二三四五六七八九十]+[月日号]))"
+    r"|(?:(?P<m>\d+|[" + CN_NUM_CHARS + r"]+)个(?P<mh>半)?月)"
+)
+
+
+def find_durations(text: str) -> list[Duration]:
+    """一年半 → 18 months, 七年 → 84, 18个月 → 18, 3年零6个月 → 42; years like 2023年 are skipped."""
+    out = []
+    for m in _DUR_RE.finditer(text):
+        if m.group("half"):
+            # skip "半年" inside "上半年/下半年"
+            if m.start() > 0 and text[m.start() - 1] in "上下前后":
+                continue
+            out.append(Duration(6, m.start(), m.end(), m.group(0)))
+            continue
+        if m.group("y"):
+            raw = m.group("y")
+            value = float(raw) if re.fullmatch(r"\d+(?:\.\d+)?", raw) else cn_to_int(raw)
+            if value is None:
+                continue
+            if value >= 1900 or (len(raw) == 4 and raw.isdigit()):
+                continue  # a calendar year, not a duration
+            months = value * 12 + (6 if m.group("yh") else 0)
+            if m.group("ym"):
+                months += _num(m.group("ym")) or 0
+            out.append(Duration(months, m.start(), m.end(), m.group(0)))
+        elif m.group("m"):
+            value = _num(m.group("m"))
+            if value is None:
+                continue
+            out.append(Duration(value + (0.5 if m.group("mh") else 0), m.start(), m.end(), m.group(0)))
+    return out
+
+
+_DAYS_RE = re.compile(r"(\d+|[" + CN_NUM_CHARS + r"]+)(?:天|日)(?!期)")
+
+
+def find_day_counts(text: str) -> list[tuple[int, int, int]]:
+    """(days, start, end) for mentions like 20天 / 二十天."""
+    out = []
+    for m in _DAYS_RE.finditer(text):
+        value = _num(m.group(1))
+        if value is not None and not re.search(r"[月号]$", text[max(0, m.start() - 1):m.start()]):
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+def find_amounts(text: str) -> list[float]:
+    """Amounts of money in yuan: 1500元, 一千五百元, 1.5万元."""
+    out = []
+    for m in re.finditer(r"(\d+(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+)(万)?(?:元|块)", text):
+        raw = m.group(1)
+        value = float(raw) if re.fullmatch(r"\d+(?:\.\d+)?", raw) else cn_to_int(raw)
+        if value is None:
+            continue
+        out.append(value * (10_000 if m.group(2) else 1))
+    return out
+
+
+def format_date_zh(d: date | str) -> str:
+    if isinstance(d, str):
+        d = date.fromisoformat(d)
+    return f"{d.year}年{d.month}月{d.day}日"

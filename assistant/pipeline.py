@@ -1,0 +1,72 @@
+"""One answer = one fixed list of small steps, each writing onto the same Answer record.
+
+An early stop is a status with a canned Chinese reply (see assistant/answer.py), never an
+exception escaping to the citizen."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant import messages
+from assistant.answer import ERROR, Answer
+from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
+                             route, understand_step)
+from policydesk.privacy import mask_pii
+
+log = logging.getLogger("policydesk.assistant")
+
+# The order of the pipeline lives here and only here.
+STEPS = [
+    ("normalize", normalize.run),
+    ("dialog", dialog.load),
+    ("understand", understand_step.run),
+    ("faq", faq.run),
+    ("route", route.run),
+    ("calculate", calculate.run),
+    ("retrieve", retrieve.run),
+    ("compose", compose.run),
+    ("rewrite", rewrite.run),
+    ("guard", guard.run),
+    ("remember", dialog.save),
+]
+
+
+@dataclass
+class Context:
+    """Working state shared by the steps of one answer (not returned to users)."""
+
+    assistant: object
+    today: date
+    route: str | None = None
+    understanding: object = None
+    state: dict = field(default_factory=dict)   # dialog state of the session
+    state_changed: bool = False
+    passages: list = field(default_factory=list)
+    coverage: object = None
+    calc_result: dict | None = None
+    missing: list = field(default_factory=list)  # registry fields still needed
+    deterministic: str = ""                      # the answer before any LLM rewrite
+    faq_entry: dict | None = None
+    calc_inputs: dict = field(default_factory=dict)
+    assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
+    input_problem: str | None = None
+
+
+def run_pipeline(assistant, question: str, *, session_id: str | None, today: date) -> Answer:
+    answer = Answer(question=question or "", session_id=session_id, today=today.isoformat())
+    ctx = Context(assistant=assistant, today=today)
+    for name, step in STEPS:
+        if answer.finished and name not in ("guard", "remember", "rewrite"):
+            continue
+        started = time.perf_counter()
+        try:
+            detail = step(answer, ctx) or {}
+        except Exception as exc:  # an internal failure becomes a status, never a traceback
+            log.exception("step %s failed for %r", name, mask_pii(question)[:80])
+            detail = {"error": f"{type(exc).__name__}: {exc}"}
+            answer.finish(ERROR, messages.ERROR, citations=[])
+            answer.follow_up = None
+        answer.record(name, (time.perf_counter() - started) * 1000, **detail)
+    return answer

@@ -1,0 +1,1 @@
+"""The pipeline steps; each module has one entry point taking (answer, ctx)."""

@@ -1,0 +1,85 @@
+"""Compose the deterministic answer: extractive and cited for passages, the result sentence
+with its rules and next steps for a calculator, a follow-up question for a missing slot."""
+from assistant import messages
+from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
+from assistant.calc_fields import field_specs
+
+MAX_SENTENCES = 3
+
+
+def run(answer, ctx):
+    if ctx.route == "calculator":
+        text, citations = compose_calculation(ctx.calc_result)
+        if ctx.assumed:
+            specs = field_specs(ctx.understanding.intent)
+            conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
+            text = messages.ASSUMED.format(conditions=conditions) + "\n" + text
+            answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
+            text += "\n\n" + messages.CONFIRM_PREFIX + answer.follow_up
+        answer.finish(CALCULATED, text, citations=citations)
+    elif ctx.route == "follow_up":
+        question = follow_up_question(ctx)
+        body, citations = compose_extractive(answer, ctx) if ctx.passages else ("", [])
+        answer.follow_up = question
+        text = f"{body}\n\n{messages.FOLLOW_UP_PREFIX}{question}" if body else question
+        answer.finish(NEEDS_MORE_INFO, text, citations=citations)
+    elif ctx.route == "search":
+        text, citations = compose_extractive(answer, ctx)
+        answer.finish(ANSWERED, text, citations=citations)
+    else:
+        return {"skipped": True}
+    ctx.deterministic = answer.answer
+    return {"citations": len(answer.citations), "chars": len(answer.answer)}
+
+
+def follow_up_question(ctx) -> str:
+    name = ctx.understanding.intent
+    field = ctx.missing[0]
+    spec = field_specs(name).get(field, {})
+    ask = spec.get("ask_zh") or f"请提供{spec.get('label_zh', field)}。"
+    problem = ctx.input_problem or ctx.understanding.problems.get(field)
+    if problem:
+        return messages.BAD_SLOT.format(label=spec.get("label_zh", field), problem=problem.rstrip("。")) + ask
+    return ask
+
+
+def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
+    from retrieval.extract import select_sentences
+
+    quotes = select_sentences(answer.normalized, ctx.passages, max_sentences=MAX_SENTENCES)
+    citations = [q.to_dict() for q in quotes]
+    used_ids = {(c["doc_id"]) for c in citations}
+    for p in answer.passages:
+        c = p["citation"]
+        p["used"] = any(c["doc_id"] == q["doc_id"] and c["start"] <= q["start"] and q["end"] <= c["end"]
+                        for q in citations)
+    if not citations:
+        return messages.DECLINED, []
+    first = citations[0]
+    lead = (messages.SOURCE_LEAD_MULTI if len(used_ids) > 1 else messages.SOURCE_LEAD).format(
+        title=first["title"], publisher=first["publisher"], date=first["date"])
+    lines = [lead] + [f"“{c['quote']}”[{i}]" for i, c in enumerate(citations, 1)]
+    return "\n".join(lines), citations
+
+
+def compose_calculation(result: dict) -> tuple[str, list[dict]]:
+    """The result in one sentence with its number, the rules with markers, what to do next."""
+    citations: list[dict] = []
+
+    def markers(cites: list[dict]) -> str:
+        out = []
+        for c in cites or []:
+            if c not in citations:
+                citations.append(c)
+            out.append(f"[{citations.index(c) + 1}]")
+        return "".join(out)
+
+    parts = [f"{result.get('summary', '').strip()}{markers(result.get('citations'))}"]
+    for note in result.get("notes") or []:
+        parts.append(f"· {note['text']}{markers(note.get('citations'))}")
+    for program in result.get("programs") or []:
+        parts.append(f"· {program['name']}：{program.get('why', '')}{markers(program.get('citations'))}")
+    advice = result.get("next_step") or result.get("advice")
+    if advice:
+        parts.append(f"{messages.NEXT_STEP}{advice}")
+    return "\n".join(p for p in parts if p.strip()), citations

@@ -1,0 +1,16 @@
+"""Dialog state: what a calculator still needs from this session. Stored through the
+database so any API worker can continue a conversation; no session id = no memory."""
+
+
+def load(answer, ctx):
+    if not answer.session_id:
+        return {"session": None}
+    ctx.state = ctx.assistant.store.dialog_get(answer.session_id) or {}
+    return {"pending": (ctx.state.get("pending") or {}).get("calculator")}
+
+
+def save(answer, ctx):
+    if not answer.session_id or not ctx.state_changed:
+        return {"saved": False}
+    ctx.assistant.store.dialog_put(answer.session_id, ctx.state)
+    return {"saved": True, "pending": (ctx.state.get("pending") or {}).get("calculator")}

@@ -1,0 +1,33 @@
+"""Guard: the numeric guard and the citation check on every answer, LLM or not.
+
+An LLM text that fails is discarded for the deterministic answer, and the step says why.
+A deterministic answer that fails (a bug) is reduced to its bare quotes."""
+from assistant import guard
+from assistant.answer import FAQ
+
+
+def run(answer, ctx):
+    extra = [ctx.faq_entry["answer"]] if (answer.status == FAQ and ctx.faq_entry) else []
+    bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
+    llm_used = bool(answer.llm and answer.llm.get("reply") is not None and answer.answer != ctx.deterministic)
+    if llm_used:
+        problems = [f"数字无依据：{b}" for b in bad]
+        problems += guard.marker_problems(answer.answer, ctx.deterministic, len(answer.citations))
+        if len(answer.answer) > 2 * len(ctx.deterministic) + 200:
+            problems.append("改写过长")
+        if not answer.answer.strip():
+            problems.append("改写为空")
+        if problems:
+            answer.llm["accepted"] = False
+            answer.llm["reason"] = "；".join(problems)
+            answer.answer = ctx.deterministic
+            bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
+        else:
+            answer.llm["accepted"] = True
+            return {"passed": True, "llm": "accepted"}
+    if bad:
+        # The deterministic composer should never get here; fall back to the quotes alone.
+        answer.answer = "\n".join(f"“{c.get('quote', '')}”[{i}]" for i, c in enumerate(answer.citations, 1)) \
+            or answer.answer
+        return {"passed": False, "unsupported": bad, "fallback": "quotes"}
+    return {"passed": True, "llm": (answer.llm or {}).get("reason") and "discarded"}
