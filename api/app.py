@@ -1,0 +1,359 @@
+"""The HTTP surface of policydesk (``policydesk serve``): JSON API, the WeChat H5 page and
+widget, and the official-account callback. Thin: every answer comes from assistant.service.
+
+``create_app()`` is a factory: uvicorn calls it once per worker, so each worker builds its
+own heavy objects (index, embedder, database pool) once, warmed in a background thread."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from api import messages as M
+from api.protection import (GuardMiddleware, RateLimited, RateLimiter, client_ip, error_body,
+                            install_log_redaction)
+from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
+from policydesk.errors import InputError, PolicydeskError
+from policydesk.settings import Settings, get_settings
+
+log = logging.getLogger("policydesk.api")
+
+STATIC = Path(__file__).resolve().parent / "static"
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+VERSION = "0.1.0"
+
+
+# -- request and response models (they are the OpenAPI contract) ----------------------------
+class AskRequest(BaseModel):
+    question: str = Field(..., description="市民的问题（中文，最多 500 字）", examples=["爱心消费券每人多少钱？"])
+    session_id: str | None = Field(None, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$",
+                                   description="会话 ID，多轮对话时每次带上同一个")
+    today: str | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
+    channel: Literal["api", "h5", "widget"] | None = Field(None, description="调用来源，用于区分日志")
+
+
+class CitationOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    quote: str | None = None
+    statute: str | None = None
+    article: str | None = None
+
+
+class AnswerOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    answer: str
+    citations: list[CitationOut]
+    declined: bool
+    calculator: dict[str, Any] | None = None
+    follow_up: Any = None
+    steps: list[dict[str, Any]]
+    id: str
+    status: str
+
+
+class PassageOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    text: str
+    score: float
+    citation: CitationOut
+
+
+class SearchOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    passages: list[PassageOut]
+
+
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(..., max_length=64, description="被评价回答的 id（/api/ask 返回）")
+    rating: Literal[1, -1] = Field(..., description="1 = 有用，-1 = 没用")
+    comment: str | None = Field(None, max_length=1000, description="意见（可选）")
+    session_id: str | None = Field(None, max_length=128)
+
+
+class FeedbackOut(BaseModel):
+    ok: bool
+    id: int
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(..., description="给市民看的中文说明")
+    error_en: str = Field(..., description="English, for logs")
+    field: str | None = Field(None, description="出错的字段")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    index: bool
+    database: bool
+    warm: bool
+
+
+ERRORS = {code: {"model": ErrorOut} for code in (400, 413, 422, 429, 503)}
+
+
+# -- the app ---------------------------------------------------------------------------------
+def create_app(settings: Settings | None = None, *, get_assistant: Callable | None = None,
+               sender: CustomerServiceSender | None = None, warm_up: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    if get_assistant is None:
+        from assistant.service import get_assistant as default_get_assistant
+
+        get_assistant = default_get_assistant
+    install_log_redaction()
+
+    def rate_hit(key: str, window_s: int) -> int:
+        return get_assistant().store.rate_hit(key, window_s)
+
+    limiter = RateLimiter(rate_hit, settings.rate_window_s)
+    wechat = WeChatHandler(settings, get_assistant, sender=sender, rate_hit=rate_hit)
+    state = {"warm": False}
+
+    def warm() -> None:
+        try:
+            assistant = get_assistant()
+            assistant.store  # opens the database, creates tables
+            assistant.warm_up()
+            state["warm"] = True
+        except Exception as exc:  # the first request will try again and report properly
+            log.warning("warm-up failed: %s", type(exc).__name__)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        if warm_up:
+            threading.Thread(target=warm, name="policydesk-warm-up", daemon=True).start()
+        yield
+        wechat.close()
+
+    app = FastAPI(
+        title="policydesk 民生政策助手 API",
+        version=VERSION,
+        description="回答山西民生政策问题：只依据收录的政策原文作答并给出出处；金额、日期由规则计算器给出。",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.wechat = wechat
+    app.state.get_assistant = get_assistant
+
+    # Order matters: CORS is outermost so even 413/429/500 replies carry CORS headers.
+    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                       allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
+                       allow_credentials=False, max_age=600)
+
+    _install_error_handlers(app)
+
+    def check_ip(request: Request) -> None:
+        ip = client_ip(request.scope, settings.trust_proxy)
+        limiter.check("ip:" + ip, settings.rate_limit_ip)
+
+    def check_question(text: str, field: str) -> str:
+        text = (text or "").strip()
+        if not text:
+            raise InputError(*M.QUESTION_EMPTY, field=field)
+        if len(text) > settings.max_question_chars:
+            zh, en = M.QUESTION_TOO_LONG
+            raise InputError(zh.format(limit=settings.max_question_chars),
+                             en.format(limit=settings.max_question_chars), field=field)
+        return text
+
+    # -- JSON API ----------------------------------------------------------------------------
+    @app.post("/api/ask", tags=["api"], summary="提问，返回带出处的回答",
+              responses={200: {"model": AnswerOut}, **ERRORS})
+    def ask(request: Request, body: AskRequest):
+        check_ip(request)
+        question = check_question(body.question, "question")
+        try:
+            answer = get_assistant().ask(question, session_id=body.session_id, today=body.today,
+                                         channel=body.channel or "api")
+        except ImportError as exc:
+            log.error("assistant pipeline unavailable: %s", type(exc).__name__)
+            return JSONResponse(error_body(M.UNAVAILABLE), status_code=503)
+        return JSONResponse(answer.to_dict())
+
+    @app.get("/api/search", tags=["api"], summary="检索政策原文段落",
+             responses={200: {"model": SearchOut}, **ERRORS})
+    def search(request: Request, q: str = Query(..., description="查询内容"),
+               k: int = Query(5, ge=1, le=20, description="返回条数")):
+        check_ip(request)
+        query = check_question(q, "q")
+        return JSONResponse(get_assistant().search(query, k=k))
+
+    @app.post("/api/calculators/{name}", tags=["api"], summary="运行规则计算器",
+              responses={200: {"description": "与 `policydesk calc NAME --json` 相同的结果"},
+                         404: {"model": ErrorOut}, **ERRORS})
+    def calculate(request: Request, name: str,
+                  inputs: dict[str, Any] = Body(default_factory=dict,
+                                                examples=[{"category": "tekun", "date": "2023-01-15"}])):
+        check_ip(request)
+        try:
+            from calculators.registry import CALCULATORS
+        except ImportError:
+            return JSONResponse(error_body(M.UNAVAILABLE), status_code=503)
+        key = name if name in CALCULATORS else name.replace("_", "-")
+        if key not in CALCULATORS:
+            return JSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
+                                           names="、".join(sorted(CALCULATORS))), status_code=404)
+        return JSONResponse(get_assistant().calculate(key, inputs))
+
+    @app.post("/api/feedback", tags=["api"], summary="评价一个回答",
+              responses={200: {"model": FeedbackOut}, 404: {"model": ErrorOut}, **ERRORS})
+    def feedback(request: Request, body: FeedbackRequest):
+        check_ip(request)
+        store = get_assistant().store
+        if store.get_conversation(body.answer_id) is None:
+            return JSONResponse(error_body(M.UNKNOWN_ANSWER, field="answer_id"), status_code=404)
+        fid = store.add_feedback(body.answer_id, body.rating, body.comment, session_id=body.session_id)
+        return {"ok": True, "id": fid, "message": M.FEEDBACK_THANKS}
+
+    @app.get("/healthz", tags=["ops"], summary="健康检查：索引与数据库",
+             responses={200: {"model": HealthOut}, 503: {"model": HealthOut}})
+    def healthz():
+        index_ok = settings.index_dir.is_dir() and any(settings.index_dir.iterdir())
+        try:
+            store = get_assistant().store
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            db_ok = True
+        except Exception as exc:
+            log.warning("healthz: database unavailable: %s", type(exc).__name__)
+            db_ok = False
+        ok = index_ok and db_ok
+        body = {"status": "ok" if ok else "degraded", "index": index_ok, "database": db_ok,
+                "warm": state["warm"]}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    # -- H5 page and widget -------------------------------------------------------------------
+    widget_js = (STATIC / "widget.js").read_text(encoding="utf-8")
+    h5_html, h5_csp = _build_h5(widget_js)
+
+    @app.get("/h5", include_in_schema=False)
+    def h5():
+        return HTMLResponse(h5_html, headers={"Content-Security-Policy": h5_csp,
+                                              "Cache-Control": "no-cache",
+                                              "Referrer-Policy": "no-referrer"})
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget():
+        return Response(widget_js, media_type="application/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+    # -- WeChat callback ----------------------------------------------------------------------
+    @app.get("/wechat", include_in_schema=False)
+    def wechat_verify(request: Request):
+        try:
+            return PlainTextResponse(wechat.verify(dict(request.query_params)))
+        except WeChatError as exc:
+            return _wechat_error(exc)
+
+    @app.post("/wechat", include_in_schema=False)
+    async def wechat_message(request: Request):
+        body = await request.body()
+        params = dict(request.query_params)
+        try:
+            from starlette.concurrency import run_in_threadpool
+
+            reply = await run_in_threadpool(wechat.handle, params, body)
+        except WeChatError as exc:
+            return _wechat_error(exc)
+        media = "text/plain" if reply == "success" else "application/xml"
+        return Response(reply, media_type=media + "; charset=utf-8")
+
+    return app
+
+
+def _wechat_error(exc: WeChatError) -> JSONResponse:
+    return JSONResponse({"error": exc.message_zh, "error_en": exc.message_en}, status_code=exc.status)
+
+
+_INLINE_MARK = "/*POLICYDESK_WIDGET*/"
+
+
+def _build_h5(widget_js: str) -> tuple[str, str]:
+    """The page inlines widget.js (one request on a slow connection); the CSP allows only
+    those inline scripts, by hash, and requests to this origin."""
+    html = (STATIC / "h5.html").read_text(encoding="utf-8")
+    html = html.replace(_INLINE_MARK, widget_js.replace("</script", "<\\/script"))
+    hashes = []
+    for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S):
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    csp = ("default-src 'none'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; "
+           f"script-src {' '.join(hashes)}; base-uri 'none'; form-action 'none'")
+    return html, csp
+
+
+# -- errors: always JSON, Chinese first ----------------------------------------------------
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request, exc: RequestValidationError):
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        kind = first.get("type", "")
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        field = loc[0] if loc else "body"
+        if kind == "json_invalid":
+            return JSONResponse(error_body(M.BAD_JSON), status_code=400)
+        label = M.FIELD_LABELS.get(field, field)
+        if kind == "missing":
+            zh = M.FIELD_MISSING.format(label=label)
+        elif kind == "string_too_long":
+            zh = M.FIELD_TOO_LONG.format(label=label)
+        elif field == "rating":
+            zh = M.RATING_INVALID
+        else:
+            zh = M.FIELD_INVALID.format(label=label)
+        en = f"{field}: {first.get('msg', 'invalid')}"
+        return JSONResponse({"error": zh, "error_en": en, "field": field}, status_code=422)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_request, _exc):
+        return JSONResponse(error_body(M.RATE_LIMITED), status_code=429,
+                            headers={"Retry-After": str(app.state.settings.rate_window_s)})
+
+    @app.exception_handler(PolicydeskError)
+    async def policydesk_error(_request, exc: PolicydeskError):
+        status = 400 if isinstance(exc, InputError) else 503
+        if status == 503:
+            log.warning("service unavailable: %s", exc.message_en[:200])
+        return JSONResponse(exc.to_dict(), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request, exc: StarletteHTTPException):
+        message = {404: M.NOT_FOUND, 405: M.METHOD_NOT_ALLOWED}.get(exc.status_code, M.INTERNAL)
+        return JSONResponse(error_body(message), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+
+# -- committed OpenAPI schema ----------------------------------------------------------------
+def openapi_schema() -> dict:
+    app = create_app(Settings(home=Path("/nonexistent"), corpus_dir=Path("/nonexistent")),
+                     get_assistant=lambda: None, warm_up=False)
+    return app.openapi()
+
+
+def openapi_text() -> str:
+    return json.dumps(openapi_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # python -m api.app  → rewrites api/openapi.json
+    OPENAPI_FILE.write_text(openapi_text(), encoding="utf-8")
+    print(f"wrote {OPENAPI_FILE}")

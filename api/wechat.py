@@ -1,0 +1,362 @@
+"""The WeChat official-account callback: signatures, message crypto (safe mode), safe XML
+parsing, passive replies, and the handler that answers a citizen's text message.
+
+Protocol (公众号消息加解密):
+- URL verification (GET): ``signature = sha1(sorted([token, timestamp, nonce]))``; echo ``echostr``.
+- Plain mode (POST): same ``signature``; body is the message XML.
+- Safe mode (``encrypt_type=aes``): body ``<xml><Encrypt>…</Encrypt></xml>`` with
+  ``msg_signature = sha1(sorted([token, timestamp, nonce, Encrypt]))``. ``Encrypt`` is
+  base64(AES-256-CBC(key, iv=key[:16], PKCS#7 to 32 bytes of
+  random16 + len(msg) as 4 bytes big-endian + msg + appid)), key = base64(EncodingAESKey + "=").
+- A passive reply must arrive within 5 s; otherwise WeChat retries (same MsgId) up to 3 times.
+  We answer within ``wechat_reply_timeout_s``; if the assistant is slower we reply ``success``
+  and hand the answer to a customer-service sender when it is ready.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import struct
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from typing import Callable
+from xml.etree.ElementTree import ParseError
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+
+from api import messages as M
+from policydesk.privacy import mask_pii
+
+log = logging.getLogger("policydesk.wechat")
+
+BLOCK = 32                 # WeChat pads to 32 bytes (not AES's 16)
+REPLY_LIMIT_BYTES = 2000   # WeChat's limit for a text reply is 2048 bytes
+MAX_CITATIONS = 3
+
+
+class WeChatError(Exception):
+    """A callback request we refuse: ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: tuple[str, str]):
+        super().__init__(message[1])
+        self.status = status
+        self.message_zh, self.message_en = message
+
+
+# -- signatures ------------------------------------------------------------------------------
+def sha1_signature(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(str(p) for p in parts)).encode("utf-8")).hexdigest()
+
+
+def signature_ok(expected_parts: tuple[str, ...], given: str | None) -> bool:
+    if not given:
+        return False
+    return hmac.compare_digest(sha1_signature(*expected_parts), given.strip().lower())
+
+
+# -- crypto ----------------------------------------------------------------------------------
+def pkcs7_pad(data: bytes, block: int = BLOCK) -> bytes:
+    n = block - len(data) % block
+    return data + bytes([n]) * n
+
+
+def pkcs7_unpad(data: bytes, block: int = BLOCK) -> bytes:
+    if not data:
+        raise ValueError("empty")
+    n = data[-1]
+    if n < 1 or n > block or data[-n:] != bytes([n]) * n:
+        raise ValueError("bad padding")
+    return data[:-n]
+
+
+class WeChatCrypto:
+    """AES-CBC message crypto of the official-account safe mode."""
+
+    def __init__(self, token: str, encoding_aes_key: str, appid: str):
+        try:
+            key = base64.b64decode(encoding_aes_key + "=", validate=True)
+        except (ValueError, TypeError):
+            key = b""
+        if len(encoding_aes_key) != 43 or len(key) != 32:
+            raise ValueError("EncodingAESKey must be 43 base64 characters")
+        self.token, self.key, self.iv, self.appid = token, key, key[:16], appid
+
+    def _cipher(self) -> Cipher:
+        return Cipher(algorithms.AES(self.key), modes.CBC(self.iv))
+
+    def encrypt(self, text: str, random16: bytes | None = None) -> str:
+        random16 = random16 if random16 is not None else os.urandom(16)
+        if len(random16) != 16:
+            raise ValueError("random prefix must be 16 bytes")
+        msg = text.encode("utf-8")
+        plain = random16 + struct.pack(">I", len(msg)) + msg + self.appid.encode("utf-8")
+        enc = self._cipher().encryptor()
+        return base64.b64encode(enc.update(pkcs7_pad(plain)) + enc.finalize()).decode("ascii")
+
+    def decrypt(self, encrypted: str) -> str:
+        try:
+            raw = base64.b64decode(encrypted, validate=True)
+            if not raw or len(raw) % 16:
+                raise ValueError("ciphertext length")
+            dec = self._cipher().decryptor()
+            plain = pkcs7_unpad(dec.update(raw) + dec.finalize())
+            (length,) = struct.unpack(">I", plain[16:20])
+            msg, appid = plain[20:20 + length], plain[20 + length:]
+            if len(msg) != length:
+                raise ValueError("length field")
+            if appid.decode("utf-8") != self.appid:
+                raise ValueError("appid mismatch")
+            return msg.decode("utf-8")
+        except (ValueError, struct.error, UnicodeDecodeError) as exc:
+            raise WeChatError(400, M.WECHAT_DECRYPT_FAILED) from exc
+
+
+# -- XML -------------------------------------------------------------------------------------
+def parse_xml(body: bytes) -> dict[str, str]:
+    """The message's top-level fields. DOCTYPE, entities and external references are refused."""
+    try:
+        root = safe_fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, ParseError, ValueError) as exc:
+        raise WeChatError(400, M.WECHAT_BAD_XML) from exc
+    if root.tag != "xml":
+        raise WeChatError(400, M.WECHAT_BAD_XML)
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + str(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_reply_xml(to_user: str, from_user: str, content: str, create_time: int | None = None) -> str:
+    return ("<xml><ToUserName>" + cdata(to_user) + "</ToUserName><FromUserName>" + cdata(from_user)
+            + "</FromUserName><CreateTime>" + str(int(create_time or time.time()))
+            + "</CreateTime><MsgType>" + cdata("text") + "</MsgType><Content>" + cdata(content)
+            + "</Content></xml>")
+
+
+def encrypted_envelope(crypto: WeChatCrypto, reply_xml: str, timestamp: str, nonce: str) -> str:
+    encrypted = crypto.encrypt(reply_xml)
+    sig = sha1_signature(crypto.token, timestamp, nonce, encrypted)
+    return ("<xml><Encrypt>" + cdata(encrypted) + "</Encrypt><MsgSignature>" + cdata(sig)
+            + "</MsgSignature><TimeStamp>" + str(timestamp) + "</TimeStamp><Nonce>" + cdata(nonce)
+            + "</Nonce></xml>")
+
+
+# -- the reply text --------------------------------------------------------------------------
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8")[:max(0, max_bytes)].decode("utf-8", "ignore")
+
+
+def short_citation(c: dict) -> str:
+    if c.get("title"):
+        parts = ["《" + c["title"] + "》", c.get("publisher") or "", c.get("date") or ""]
+        return " ".join(p for p in parts if p).replace("》 ", "》", 1)
+    return "".join(str(c.get(k) or "") for k in ("statute", "article"))
+
+
+def format_reply(answer: dict, limit_bytes: int = REPLY_LIMIT_BYTES) -> str:
+    """Answer text, any follow-up question, and short sources, kept under WeChat's limit."""
+    text = (answer.get("answer") or "").strip() or M.WECHAT_ERROR
+    follow = answer.get("follow_up")
+    if isinstance(follow, list):
+        follow = "\n".join(str(f) for f in follow if f)
+    if follow and str(follow) not in text:
+        text += "\n" + str(follow)
+    sources: list[str] = []
+    for c in answer.get("citations") or []:
+        s = short_citation(c)
+        if s and s not in sources:
+            sources.append(s)
+        if len(sources) >= MAX_CITATIONS:
+            break
+    tail = ("\n" + M.WECHAT_SOURCES + "；".join(sources)) if sources else ""
+    if _utf8_len(text + tail) <= limit_bytes:
+        return text + tail
+    tail = _cut(tail, limit_bytes // 3)
+    room = limit_bytes - _utf8_len(tail) - _utf8_len(M.WECHAT_MORE)
+    return _cut(text, room) + M.WECHAT_MORE + tail
+
+
+# -- customer-service sender -----------------------------------------------------------------
+class CustomerServiceSender:
+    """Delivers an answer that was not ready in time (客服消息 API). Deployments subclass this
+    with a real client holding the access token; the default only logs."""
+
+    def send_text(self, openid: str, text: str) -> None:
+        raise NotImplementedError
+
+
+class LoggingSender(CustomerServiceSender):
+    def send_text(self, openid: str, text: str) -> None:
+        log.info("customer-service reply for %s…: %s", openid[:6], mask_pii(text[:80]))
+
+
+def session_for(openid: str) -> str:
+    """A stable session id that does not store the OpenID itself."""
+    return "wx-" + hashlib.sha256(openid.encode("utf-8")).hexdigest()[:24]
+
+
+# -- the handler -----------------------------------------------------------------------------
+class WeChatHandler:
+    """Answers callback requests. ``get_assistant`` and ``rate_hit`` are injected so the
+    handler knows nothing of HTTP frameworks."""
+
+    RETRY_WAIT_S = 1.0
+
+    def __init__(self, settings, get_assistant: Callable, sender: CustomerServiceSender | None = None,
+                 rate_hit: Callable[[str, int], int] | None = None, max_threads: int = 8):
+        self.settings = settings
+        self.get_assistant = get_assistant
+        self.sender = sender or LoggingSender()
+        self.rate_hit = rate_hit
+        self.executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="wechat-ask")
+        self._crypto: WeChatCrypto | None = None
+        self._lock = threading.Lock()
+
+    # -- configuration ----------------------------------------------------------------------
+    @property
+    def token(self) -> str:
+        if not self.settings.wechat_token:
+            raise WeChatError(503, M.WECHAT_NOT_CONFIGURED)
+        return self.settings.wechat_token
+
+    def crypto(self) -> WeChatCrypto:
+        with self._lock:
+            if self._crypto is None:
+                s = self.settings
+                if not (s.wechat_aes_key and s.wechat_appid):
+                    raise WeChatError(503, M.WECHAT_NOT_CONFIGURED)
+                try:
+                    self._crypto = WeChatCrypto(self.token, s.wechat_aes_key, s.wechat_appid)
+                except ValueError as exc:
+                    raise WeChatError(503, M.WECHAT_NOT_CONFIGURED) from exc
+            return self._crypto
+
+    # -- GET: URL verification --------------------------------------------------------------
+    def verify(self, params: dict) -> str:
+        parts = (self.token, params.get("timestamp", ""), params.get("nonce", ""))
+        if not signature_ok(parts, params.get("signature")):
+            raise WeChatError(403, M.WECHAT_BAD_SIGNATURE)
+        return params.get("echostr", "")
+
+    # -- POST: a message --------------------------------------------------------------------
+    def handle(self, params: dict, body: bytes) -> str:
+        """Returns the response body: reply XML (plain or encrypted) or ``success``."""
+        started = time.monotonic()
+        token = self.token
+        timestamp, nonce = params.get("timestamp", ""), params.get("nonce", "")
+        safe_mode = (params.get("encrypt_type") or "").lower() == "aes"
+        if params.get("signature") or not safe_mode:
+            if not signature_ok((token, timestamp, nonce), params.get("signature")):
+                raise WeChatError(403, M.WECHAT_BAD_SIGNATURE)
+        outer = parse_xml(body)
+        if safe_mode:
+            encrypted = outer.get("Encrypt", "")
+            if not signature_ok((token, timestamp, nonce, encrypted), params.get("msg_signature")):
+                raise WeChatError(403, M.WECHAT_BAD_SIGNATURE)
+            msg = parse_xml(self.crypto().decrypt(encrypted).encode("utf-8"))
+        else:
+            msg = outer
+
+        text = self.reply_text(msg, started)
+        if text is None:
+            return "success"
+        reply = text_reply_xml(msg.get("FromUserName", ""), msg.get("ToUserName", ""), text)
+        if safe_mode:
+            return encrypted_envelope(self.crypto(), reply, str(int(time.time())), os.urandom(8).hex())
+        return reply
+
+    def reply_text(self, msg: dict, started: float) -> str | None:
+        """The text to reply with, or None for ``success`` (nothing to say now)."""
+        kind = (msg.get("MsgType") or "").lower()
+        openid = msg.get("FromUserName", "")
+        if kind == "event":
+            event = (msg.get("Event") or "").lower()
+            return M.WECHAT_WELCOME if event == "subscribe" else None
+        if kind != "text":
+            return M.WECHAT_NON_TEXT
+        msg_id = msg.get("MsgId") or f"{openid}:{msg.get('CreateTime', '')}"
+        store = self.get_assistant().store
+        if not store.claim_message(msg_id):
+            return self._retry_reply(store, msg_id)
+        question = (msg.get("Content") or "").strip()
+        text = self._precheck(openid, question)
+        if text is not None:
+            store.set_message_reply(msg_id, json.dumps({"via": "passive", "text": text}, ensure_ascii=False))
+            return text
+        return self._answer(store, msg_id, openid, question, started)
+
+    def _precheck(self, openid: str, question: str) -> str | None:
+        if not question:
+            return M.WECHAT_NON_TEXT
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            return M.QUESTION_TOO_LONG[0].format(limit=limit)
+        if self.rate_hit is not None and openid:
+            try:
+                count = self.rate_hit("openid:" + session_for(openid), self.settings.rate_window_s)
+            except Exception as exc:  # a counting failure must not silence the service
+                log.warning("rate counter unavailable: %s", type(exc).__name__)
+                count = 0
+            if count > self.settings.rate_limit_openid:
+                return M.WECHAT_RATE_LIMITED
+        return None
+
+    def _answer(self, store, msg_id: str, openid: str, question: str, started: float) -> str | None:
+        assistant = self.get_assistant()
+        future = self.executor.submit(assistant.ask, question, session_id=session_for(openid),
+                                      channel="wechat")
+        budget = self.settings.wechat_reply_timeout_s - (time.monotonic() - started)
+        try:
+            answer = future.result(timeout=max(0.05, budget))
+        except FutureTimeout:
+            future.add_done_callback(lambda f: self._deliver_late(store, msg_id, openid, f))
+            log.info("wechat answer not ready in %.1fs; will send by customer service",
+                     self.settings.wechat_reply_timeout_s)
+            return None
+        except Exception as exc:
+            log.error("wechat ask failed: %s", type(exc).__name__)
+            text = M.WECHAT_ERROR
+        else:
+            text = format_reply(answer.to_dict())
+        store.set_message_reply(msg_id, json.dumps({"via": "passive", "text": text}, ensure_ascii=False))
+        return text
+
+    def _deliver_late(self, store, msg_id: str, openid: str, future) -> None:
+        try:
+            exc = future.exception()
+            text = M.WECHAT_ERROR if exc else format_reply(future.result().to_dict())
+            # Recorded first, so a retry of this MsgId does not answer a second time.
+            store.set_message_reply(msg_id, json.dumps({"via": "sender", "text": text}, ensure_ascii=False))
+            self.sender.send_text(openid, text)
+        except Exception as exc:
+            log.error("late wechat delivery failed: %s", type(exc).__name__)
+
+    def _retry_reply(self, store, msg_id: str) -> str | None:
+        """WeChat retried a message we already have: reuse the reply, or stay silent."""
+        deadline = time.monotonic() + self.RETRY_WAIT_S
+        while True:
+            stored = store.get_message_reply(msg_id)
+            if stored:
+                try:
+                    data = json.loads(stored)
+                except ValueError:
+                    return stored
+                return data.get("text") if data.get("via") == "passive" else None
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
