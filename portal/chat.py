@@ -1,0 +1,182 @@
+"""The citizen chat page: questions in, streamed cited answers out, with feedback."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import streamlit as st
+from streamlit import config
+
+from policydesk.errors import PolicydeskError
+from portal import render, resources, text as T, widgets
+
+log = logging.getLogger("policydesk.portal")
+CHANNEL = "portal"
+
+
+def is_embed() -> bool:
+    return str(st.query_params.get("embed", "")).lower() in ("true", "1", "yes")
+
+
+def _stream(text: str):
+    # A small delay makes the streaming visible in a browser; tests skip it.
+    delay = 0.0 if config.get_option("global.appTest") else 0.012
+    for piece in render.chunks(text, 3):
+        if delay:
+            time.sleep(delay)
+        yield piece
+
+
+def _ask_pending(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def _clear() -> None:
+    st.session_state["messages"] = []
+    st.session_state["session_id"] = uuid.uuid4().hex
+
+
+def render_page() -> None:
+    ss = st.session_state
+    ss.setdefault("session_id", uuid.uuid4().hex)
+    ss.setdefault("messages", [])
+    embed = is_embed()
+    widgets.page_css(embed)
+
+    if not embed:
+        st.title(f"{T.APP_ICON} {T.CHAT_TITLE}")
+        st.caption(T.CHAT_INTRO)
+    _scope_notice(expanded=not ss.messages and not embed)
+    if not embed:
+        with st.sidebar:
+            st.button(T.CLEAR_CHAT, on_click=_clear, width="stretch")
+
+    docs_by_id = resources.documents_by_id()
+    for i, msg in enumerate(ss.messages):
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(render.markdown_safe(msg["content"]))
+            else:
+                _draw_answer(msg, docs_by_id, index=i)
+
+    pending = ss.pop("pending_question", None)
+    if not ss.messages and not pending:
+        _starters()
+
+    prompt = st.chat_input(T.CHAT_PLACEHOLDER, max_chars=500)
+    question = (prompt or pending or "").strip()
+    if question:
+        ss.messages.append({"role": "user", "content": question})
+        with st.chat_message("user"):
+            st.markdown(render.markdown_safe(question))
+        with st.chat_message("assistant"):
+            msg = _answer(question)
+            _draw_answer(msg, docs_by_id, index=len(ss.messages), stream=True)
+        ss.messages.append(msg)
+
+
+def _scope_notice(expanded: bool) -> None:
+    docs = resources.documents()
+    st.info(T.SCOPE_NOTICE, icon="📄")
+    with st.expander(T.SCOPE_LIST_TITLE.format(n=len(docs)), expanded=expanded):
+        if not docs:
+            st.caption(T.SCOPE_NONE)
+        for d in sorted(docs, key=lambda d: d.date, reverse=True):
+            st.markdown("- " + T.SCOPE_ITEM.format(title=d.title, publisher=d.publisher, date=d.date))
+
+
+def _starters() -> None:
+    st.markdown(f"**{T.STARTERS_TITLE}**")
+    cols = st.columns(2)
+    for i, q in enumerate(T.STARTER_QUESTIONS):
+        cols[i % 2].button(q, key=f"starter_{i}", on_click=_ask_pending, args=(q,),
+                           width="stretch")
+
+
+def _answer(question: str) -> dict:
+    """Ask the assistant; every failure becomes a canned Chinese reply."""
+    ss = st.session_state
+    started = time.perf_counter()
+    try:
+        with st.spinner(T.THINKING):
+            a = resources.assistant()
+            answer = a.ask(question, session_id=ss["session_id"], channel=CHANNEL).to_dict()
+    except PolicydeskError as exc:
+        return {"role": "assistant", "answer": {"answer": exc.message_zh, "status": "error"}}
+    except ImportError as exc:
+        log.warning("portal: pipeline not ready: %s", exc)
+        return {"role": "assistant", "answer": {"answer": T.NOT_READY, "status": "error"}}
+    except Exception:  # noqa: BLE001 - logged; the citizen gets an apology
+        log.exception("portal: ask failed")
+        return {"role": "assistant", "answer": {"answer": T.INTERNAL_ERROR, "status": "error"}}
+    return {"role": "assistant", "answer": answer,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000)}
+
+
+def _draw_answer(msg: dict, docs_by_id: dict, *, index: int, stream: bool = False) -> None:
+    ans = msg["answer"]
+    status = ans.get("status")
+    if status == "faq":
+        st.success(T.FAQ_BADGE)
+    elif ans.get("declined"):
+        st.caption(T.DECLINED_BADGE)
+    body = render.markdown_safe(ans.get("answer") or "")
+    if stream:
+        st.write_stream(_stream(body))
+    else:
+        st.markdown(body)
+    follow = ans.get("follow_up")
+    if follow and follow not in (ans.get("answer") or ""):
+        st.markdown(T.FOLLOW_UP.format(text=render.markdown_safe(follow)))
+    cites = ans.get("citations") or []
+    if cites:
+        st.caption(T.CITATIONS_TITLE)
+        widgets.citations(cites, docs_by_id, key=f"c{index}")
+    if ans.get("id") and status != "error":
+        _feedback(ans["id"])
+
+
+def _feedback(answer_id: str) -> None:
+    ss = st.session_state
+    key = f"fb_{answer_id}"
+    st.feedback("thumbs", key=key, on_change=_save_rating, args=(answer_id,))
+    rating = ss.get(f"fb_saved_{answer_id}")
+    if ss.get(f"fb_error_{answer_id}"):
+        st.warning(T.FEEDBACK_FAILED.format(error=ss[f"fb_error_{answer_id}"]))
+    if rating is None:
+        return
+    st.caption(T.FEEDBACK_THANKS_UP if rating > 0 else T.FEEDBACK_THANKS_DOWN)
+    if ss.get(f"fb_commented_{answer_id}"):
+        st.caption(T.FEEDBACK_COMMENT_THANKS)
+        return
+    with st.form(f"fbc_{answer_id}", border=False, clear_on_submit=True):
+        comment = st.text_input(T.FEEDBACK_COMMENT, key=f"fbc_text_{answer_id}", max_chars=500)
+        if st.form_submit_button(T.FEEDBACK_COMMENT_SEND) and comment.strip():
+            if _store_feedback(answer_id, rating, comment.strip()):
+                ss[f"fb_commented_{answer_id}"] = True
+                st.caption(T.FEEDBACK_COMMENT_THANKS)
+
+
+def _save_rating(answer_id: str) -> None:
+    value = st.session_state.get(f"fb_{answer_id}")
+    if value is None:
+        return
+    rating = 1 if value == 1 else -1   # st.feedback("thumbs"): 1 = 👍, 0 = 👎
+    if _store_feedback(answer_id, rating, None):
+        st.session_state[f"fb_saved_{answer_id}"] = rating
+
+
+def _store_feedback(answer_id: str, rating: int, comment: str | None) -> bool:
+    ss = st.session_state
+    try:
+        store = resources.assistant().store
+        store.add_feedback(answer_id, rating, comment, session_id=ss.get("session_id"))
+        ss.pop(f"fb_error_{answer_id}", None)
+        return True
+    except PolicydeskError as exc:
+        ss[f"fb_error_{answer_id}"] = exc.message_zh
+    except Exception as exc:  # noqa: BLE001
+        log.exception("portal: feedback not stored")
+        ss[f"fb_error_{answer_id}"] = type(exc).__name__
+    return False

@@ -1,0 +1,3 @@
+from portal.calculators import render_page
+
+render_page()

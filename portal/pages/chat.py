@@ -1,0 +1,3 @@
+from portal.chat import render_page
+
+render_page()

@@ -1,0 +1,3 @@
+from portal.staff import render_page
+
+render_page()

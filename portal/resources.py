@@ -1,0 +1,78 @@
+"""Heavy objects built once per process (st.cache_resource) and the error boundary every
+page draws through: a citizen sees a Chinese sentence, never a traceback."""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from assistant.service import get_assistant
+from policydesk.errors import PolicydeskError
+from policydesk.settings import get_settings
+from portal import text as T
+
+log = logging.getLogger("policydesk.portal")
+
+
+@st.cache_resource(show_spinner=T.LOADING)
+def _load_assistant(settings_key: str):
+    # settings_key makes a changed POLICYDESK_HOME (tests, redeploys) load a fresh assistant.
+    assistant = get_assistant()
+    assistant.warm_up()
+    return assistant
+
+
+def assistant():
+    """The shared Assistant, warmed up; raises PolicydeskError/ImportError if not ready."""
+    return _load_assistant(repr(get_settings()))
+
+
+def assistant_or_none():
+    """The assistant, or None after drawing why it is not available."""
+    try:
+        return assistant()
+    except PolicydeskError as exc:
+        st.error(exc.message_zh)
+    except ImportError as exc:
+        log.warning("portal: assistant not ready: %s", exc)
+        st.warning(T.NOT_READY)
+    except Exception:  # noqa: BLE001 - shown as a canned apology, logged in full
+        log.exception("portal: cannot load the assistant")
+        st.error(T.INTERNAL_ERROR)
+    return None
+
+
+def store_or_none():
+    """The database store; it works even before the index is built."""
+    try:
+        return get_assistant().store
+    except PolicydeskError as exc:
+        st.error(exc.message_zh)
+    except Exception:  # noqa: BLE001
+        log.exception("portal: cannot open the store")
+        st.error(T.INTERNAL_ERROR)
+    return None
+
+
+def documents() -> list:
+    """The ingested documents (title, publisher, date) or [] if there is no index yet."""
+    try:
+        return list(assistant().documents_by_id.values())
+    except Exception:  # noqa: BLE001 - the notice then says no texts are loaded
+        try:
+            return list(get_assistant().documents_by_id.values())
+        except Exception:  # noqa: BLE001
+            return []
+
+
+def documents_by_id() -> dict:
+    return {d.doc_id: d for d in documents()}
+
+
+def settings():
+    return get_settings()
+
+
+def assistant_store():
+    """The store, raising (for callbacks that report errors themselves)."""
+    return get_assistant().store

@@ -1,0 +1,352 @@
+"""The hotline staff console: passage search with highlights, a copyable standard reply,
+the Answer record of any logged conversation, the worklist, and the 口径库."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import uuid
+from datetime import date
+
+import streamlit as st
+
+from policydesk.errors import PolicydeskError
+from portal import render, resources, text as T, widgets
+
+log = logging.getLogger("policydesk.portal")
+SEARCH_FETCH = 40   # passages fetched before filtering by document/publisher/date
+
+
+def _password_tag(password: str) -> str:
+    return hashlib.sha256(password.encode("utf-8")).hexdigest()
+
+
+def render_page() -> None:
+    widgets.page_css()
+    st.title(f"☎️ {T.STAFF_TITLE}")
+    password = resources.settings().staff_password
+    if not password:
+        st.warning(T.STAFF_DISABLED, icon="🔒")
+        return
+    ss = st.session_state
+    # The session remembers which password it logged in with; changing it logs everyone out.
+    if ss.get("staff_auth") != _password_tag(password):
+        _login(password)
+        return
+    with st.sidebar:
+        st.button(T.STAFF_LOGOUT, on_click=lambda: ss.pop("staff_auth", None), width="stretch")
+    search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
+    with search_tab:
+        _search_tab()
+    with log_tab:
+        _log_tab()
+    with work_tab:
+        _worklist_tab()
+    with faq_tab:
+        _faq_tab()
+
+
+def _login(password: str) -> None:
+    with st.form("staff_login"):
+        entered = st.text_input(T.STAFF_PASSWORD, type="password", key="staff_password_input")
+        if st.form_submit_button(T.STAFF_LOGIN, type="primary"):
+            if hmac.compare_digest(entered.encode("utf-8"), password.encode("utf-8")):
+                st.session_state["staff_auth"] = _password_tag(password)
+                st.rerun()
+            else:
+                st.error(T.STAFF_BAD_PASSWORD)
+
+
+# -- search ---------------------------------------------------------------------------------
+def _search_tab() -> None:
+    ss = st.session_state
+    with st.form("staff_search_form", border=False):
+        c1, c2 = st.columns([4, 1])
+        query = c1.text_input(T.SEARCH_BOX, key="staff_query", placeholder=T.SEARCH_PLACEHOLDER,
+                              max_chars=500)
+        k = c2.number_input(T.SEARCH_K, min_value=1, max_value=SEARCH_FETCH, value=8, key="staff_k")
+        submitted = st.form_submit_button(T.SEARCH_BUTTON, type="primary")
+    if submitted:
+        ss["staff_results"] = _run_search(query)
+    results = ss.get("staff_results")
+    docs = resources.documents()
+    picked_docs, picked_pubs, date_range = _filters(docs)
+    if not results:
+        return
+    if results.get("error"):
+        st.error(results["error"])
+        return
+    passages = [p for p in results["passages"] if _keep(p, picked_docs, picked_pubs, date_range)][:int(k)]
+    reply = results.get("reply")
+    if reply:
+        _reply_box(results["query"], reply)
+    st.caption(T.SEARCH_COUNT.format(n=len(passages)))
+    if not passages:
+        st.info(T.SEARCH_NONE)
+    terms = results.get("terms") or []
+    picked = ss.setdefault("faq_picked", {})
+    for rank, p in enumerate(passages, 1):
+        c = p.get("citation") or {}
+        with st.container(border=True):
+            st.markdown(T.SEARCH_HIT.format(rank=rank, score=f"{float(p.get('score') or 0):.4f}",
+                                            title=c.get("title", ""), publisher=c.get("publisher", ""),
+                                            date=c.get("date", "")))
+            st.markdown(f'<div class="pd-passage">{render.highlight_terms(p.get("text", ""), terms)}</div>',
+                        unsafe_allow_html=True)
+            cid = _citation_id(c)
+            label = ("✅ " if cid in picked else "➕ ") + T.SEARCH_PICK
+            st.button(label, key=f"pick_{rank}_{cid}", on_click=_toggle_pick, args=(c,))
+
+
+def _run_search(query: str) -> dict:
+    query = (query or "").strip()
+    assistant = resources.assistant_or_none()
+    if assistant is None:
+        return {}
+    try:
+        found = assistant.search(query, k=SEARCH_FETCH)
+    except PolicydeskError as exc:
+        return {"error": exc.message_zh}
+    except Exception:  # noqa: BLE001
+        log.exception("portal: staff search failed")
+        return {"error": T.INTERNAL_ERROR}
+    try:
+        terms = render.query_terms(query, assistant.searcher.query_tokens)
+    except Exception:  # noqa: BLE001 - highlighting falls back to a simple split
+        terms = render.query_terms(query)
+    out = {"query": query, "passages": found["passages"], "terms": terms}
+    try:
+        # A fresh session each time: a lookup must not continue some earlier dialog.
+        answer = assistant.ask(query, session_id=f"staff-{uuid.uuid4().hex}", channel="staff",
+                               log=False)
+        out["reply"] = answer.to_dict()
+    except ImportError as exc:
+        log.warning("portal: pipeline not ready: %s", exc)
+    except PolicydeskError as exc:
+        out["reply"] = {"answer": exc.message_zh, "status": "error", "citations": []}
+    except Exception:  # noqa: BLE001
+        log.exception("portal: staff reply failed")
+    return out
+
+
+def _filters(docs: list):
+    with st.expander("筛选", expanded=False):
+        titles = {d.doc_id: d.title for d in docs}
+        picked_docs = st.multiselect(T.FILTER_DOCS, list(titles), format_func=titles.get,
+                                     key="staff_filter_docs")
+        publishers = sorted({d.publisher for d in docs if d.publisher})
+        picked_pubs = st.multiselect(T.FILTER_PUBLISHERS, publishers, key="staff_filter_pubs")
+        dates = sorted(d.date for d in docs if d.date)
+        date_range = ()
+        if dates:
+            lo, hi = _as_date(dates[0]), _as_date(dates[-1])
+            if lo and hi:
+                date_range = st.date_input(T.FILTER_DATES, value=(lo, hi), key="staff_filter_dates")
+    return picked_docs, picked_pubs, date_range
+
+
+def _as_date(s: str):
+    try:
+        return date.fromisoformat(str(s)[:10])
+    except ValueError:
+        return None
+
+
+def _keep(p: dict, docs, pubs, date_range) -> bool:
+    c = p.get("citation") or {}
+    if docs and c.get("doc_id") not in docs:
+        return False
+    if pubs and c.get("publisher") not in pubs:
+        return False
+    if isinstance(date_range, (tuple, list)) and len(date_range) == 2:
+        d = _as_date(c.get("date") or "")
+        if d and not (date_range[0] <= d <= date_range[1]):
+            return False
+    return True
+
+
+def _reply_box(query: str, reply: dict) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{T.REPLY_TITLE}**　`{T.STATUS_LABELS.get(reply.get('status'), reply.get('status'))}`")
+        st.code(render.standard_reply(reply), language=None, wrap_lines=True)
+        st.caption(T.REPLY_HELP)
+        st.button(T.REPLY_TO_FAQ, key="reply_to_faq", on_click=_draft_from_reply, args=(query, reply))
+        with st.expander(T.REPLY_WHY):
+            widgets.answer_record(reply)
+
+
+def _citation_id(c: dict) -> str:
+    raw = f"{c.get('doc_id')}:{c.get('start')}:{c.get('end')}:{c.get('statute')}:{c.get('article')}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def _toggle_pick(c: dict) -> None:
+    picked = st.session_state.setdefault("faq_picked", {})
+    cid = _citation_id(c)
+    if cid in picked:
+        del picked[cid]
+    else:
+        picked[cid] = c
+
+
+def _draft_from_reply(query: str, reply: dict) -> None:
+    ss = st.session_state
+    ss["faq_q"] = query
+    ss["faq_a"] = reply.get("answer") or ""
+    ss["faq_picked"] = {_citation_id(c): c for c in reply.get("citations") or []}
+    ss["faq_editing"] = None
+
+
+# -- conversations --------------------------------------------------------------------------
+def _log_tab() -> None:
+    store = resources.store_or_none()
+    if store is None:
+        return
+    statuses = [""] + list(T.STATUS_LABELS)
+    c1, c2 = st.columns([1, 2])
+    status = c1.selectbox(T.LOG_FILTER_STATUS, statuses, key="log_status",
+                          format_func=lambda s: T.STATUS_LABELS.get(s, T.LOG_ALL) if s else T.LOG_ALL)
+    typed = c2.text_input(T.LOG_BY_ID, key="log_id").strip()
+    rows = store.list_conversations(status=status or None, limit=200)
+    if typed:
+        record = store.get_conversation(typed)
+        if record is None:
+            st.warning(T.LOG_NOT_FOUND.format(id=typed))
+            return
+        widgets.answer_record(record)
+        return
+    if not rows:
+        st.info(T.LOG_EMPTY)
+        return
+    labels = {r["id"]: f"{render.when(r['created_at'])}　{r.get('channel') or ''}　"
+                       f"{T.STATUS_LABELS.get(r['status'], r['status'])}　{r['question'][:40]}"
+              for r in rows}
+    chosen = st.selectbox(T.LOG_PICK, list(labels), format_func=labels.get, key="log_pick")
+    record = store.get_conversation(chosen) if chosen else None
+    if record:
+        widgets.answer_record(record)
+
+
+# -- worklist -------------------------------------------------------------------------------
+def _worklist_tab() -> None:
+    store = resources.store_or_none()
+    if store is None:
+        return
+    st.subheader(T.WORK_TITLE)
+    items = store.worklist(limit=100)
+    if not items:
+        st.info(T.WORK_EMPTY)
+        return
+    for item in items:
+        status = T.STATUS_LABELS.get(item["status"], item["status"])
+        if item.get("thumbs_down"):
+            status += "　" + T.WORK_THUMBS_DOWN
+        with st.expander(T.WORK_ITEM.format(when=render.when(item["created_at"]), status=status,
+                                            question=item["question"][:60])):
+            st.text(item.get("answer") or "")
+            if item.get("comment"):
+                st.markdown(T.WORK_COMMENT.format(comment=render.markdown_safe(item["comment"])))
+            st.button(T.WORK_WRITE_FAQ, key=f"work_faq_{item['id']}", on_click=_draft_from_question,
+                      args=(item["question"],))
+            if st.toggle(T.WORK_SHOW_RECORD, key=f"work_rec_{item['id']}"):
+                record = store.get_conversation(item["id"])
+                if record:
+                    widgets.answer_record(record)
+
+
+def _draft_from_question(question: str) -> None:
+    ss = st.session_state
+    ss["faq_q"] = question
+    ss["faq_a"] = ""
+    ss["faq_editing"] = None
+
+
+# -- approved answers (口径库) ----------------------------------------------------------------
+def _faq_tab() -> None:
+    ss = st.session_state
+    store = resources.store_or_none()
+    if store is None:
+        return
+    st.subheader(T.FAQ_TITLE)
+    st.caption(T.FAQ_INTRO)
+    ss.setdefault("faq_q", "")
+    ss.setdefault("faq_a", "")
+    ss.setdefault("faq_picked", {})
+    editing = ss.get("faq_editing")
+    if editing:
+        st.info(T.FAQ_EDITING.format(question=ss.get("faq_q", "")[:40]))
+        st.button(T.FAQ_NEW, key="faq_new", on_click=_faq_reset)
+    st.markdown(f"**{T.FAQ_CITATIONS}**")
+    picked = ss["faq_picked"]
+    if not picked:
+        st.caption(T.FAQ_NO_CITATIONS)
+    for cid, c in list(picked.items()):
+        cols = st.columns([6, 1])
+        cols[0].markdown(f"- {render.citation_source_line(c)}：“{(c.get('quote') or c.get('text') or '')[:80]}”")
+        cols[1].button("✖", key=f"unpick_{cid}", on_click=_toggle_pick, args=(c,))
+    with st.form("faq_form"):
+        st.text_area(T.FAQ_QUESTION, key="faq_q", height=70, max_chars=500)
+        st.text_area(T.FAQ_ANSWER, key="faq_a", height=160, max_chars=4000)
+        st.form_submit_button(T.FAQ_SAVE, type="primary", on_click=_faq_save)
+    message = ss.pop("faq_message", None)
+    if message:
+        kind, text = message
+        (st.success if kind == "ok" else st.error)(text)
+
+    show_retired = st.toggle(T.FAQ_SHOW_RETIRED, key="faq_show_retired")
+    entries = store.faq_list(include_retired=show_retired)
+    if not entries:
+        st.info(T.FAQ_EMPTY)
+    for e in entries:
+        active = e["status"] == "active"
+        with st.container(border=True):
+            st.markdown(f"**{T.FAQ_ITEM.format(status=T.FAQ_ACTIVE if active else T.FAQ_RETIRED_LABEL, question=render.markdown_safe(e['question']))}**")
+            st.text(e["answer"])
+            for n, c in enumerate(e.get("citations") or [], 1):
+                st.caption(f"[{n}] {render.citation_source_line(c)}：“{(c.get('quote') or c.get('text') or '')[:80]}”")
+            st.caption(T.FAQ_UPDATED.format(when=render.when(e.get("updated_at")), author=e.get("author") or ""))
+            if active:
+                c1, c2 = st.columns(2)
+                c1.button(T.FAQ_EDIT, key=f"faq_edit_{e['id']}", on_click=_faq_edit, args=(e,))
+                c2.button(T.FAQ_RETIRE, key=f"faq_retire_{e['id']}", on_click=_faq_retire, args=(e["id"],))
+
+
+def _faq_reset() -> None:
+    ss = st.session_state
+    ss["faq_q"], ss["faq_a"], ss["faq_picked"], ss["faq_editing"] = "", "", {}, None
+
+
+def _faq_edit(entry: dict) -> None:
+    ss = st.session_state
+    ss["faq_q"], ss["faq_a"] = entry["question"], entry["answer"]
+    ss["faq_picked"] = {_citation_id(c): c for c in entry.get("citations") or []}
+    ss["faq_editing"] = entry["id"]
+
+
+def _faq_save() -> None:
+    ss = st.session_state
+    try:
+        store = resources.assistant_store()
+        store.faq_save(ss.get("faq_q", ""), ss.get("faq_a", ""), list(ss.get("faq_picked", {}).values()),
+                       faq_id=ss.get("faq_editing"), author="staff")
+    except PolicydeskError as exc:
+        ss["faq_message"] = ("error", exc.message_zh)
+        return
+    except Exception:  # noqa: BLE001
+        log.exception("portal: faq save failed")
+        ss["faq_message"] = ("error", T.INTERNAL_ERROR)
+        return
+    _faq_reset()
+    ss["faq_message"] = ("ok", T.FAQ_SAVED)
+
+
+def _faq_retire(faq_id: str) -> None:
+    ss = st.session_state
+    try:
+        resources.assistant_store().faq_retire(faq_id)
+        ss["faq_message"] = ("ok", T.FAQ_RETIRED)
+    except Exception:  # noqa: BLE001
+        log.exception("portal: faq retire failed")
+        ss["faq_message"] = ("error", T.INTERNAL_ERROR)
+    if ss.get("faq_editing") == faq_id:
+        _faq_reset()
