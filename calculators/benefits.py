@@ -83,7 +83,7 @@ def benefits(date: dt.date | None = None, graduation_date: dt.date | None = None
     trace = Trace(date)
     recent = False
     if graduation_date is not None:
-        window = trace.read("benefits.graduate_window_years")
+        window = trace.read("benefits.graduate_window_years", required=True)
         until = add_years(graduation_date, int(window.value))
         recent = graduation_date <= date <= until
         trace.compute(f"毕业日期{graduation_date.isoformat()}，{window.value}年内即截至{until.isoformat()}；"

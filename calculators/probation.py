@@ -30,13 +30,13 @@ def probation(contract_months: int | None = None, probation_months: int | None =
     """The legal probation cap for a contract and whether the agreed probation respects it."""
     trace = Trace(date)
     if task_based:
-        cap = trace.read("probation.task_based_max_months").value
+        cap = trace.read("probation.task_based_max_months", required=True).value
         kind = "以完成一定工作任务为期限的劳动合同"
     elif open_ended:
-        cap = trace.read("probation.open_ended_max_months").value
+        cap = trace.read("probation.open_ended_max_months", required=True).value
         kind = "无固定期限劳动合同"
     else:
-        brackets = trace.read("probation.max_months_by_contract").value
+        brackets = trace.read("probation.max_months_by_contract", required=True).value
         cap = cap_for_contract(brackets, contract_months)
         kind = f"{contract_months}个月的固定期限劳动合同"
     trace.compute(f"{kind}：试用期上限{cap}个月" + ("（不得约定试用期）。" if cap == 0 else "。"),

@@ -28,10 +28,10 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
                  date: dt.date | None = None) -> dict:
     """Eligibility, maximum months and (if the rules give it) the monthly amount."""
     trace = Trace(date)
-    min_years = trace.read("unemployment.min_contribution_years")
-    needs_involuntary = trace.read("unemployment.requires_involuntary")
-    needs_registration = trace.read("unemployment.requires_registration")
-    brackets = trace.read("unemployment.max_benefit_months")
+    min_years = trace.read("unemployment.min_contribution_years", required=True)
+    needs_involuntary = trace.read("unemployment.requires_involuntary", required=True)
+    needs_registration = trace.read("unemployment.requires_registration", required=True)
+    brackets = trace.read("unemployment.max_benefit_months", required=True)
     pooling = trace.read("unemployment.provincial_pooling")
     amount = trace.read("unemployment.monthly_amount")
 
