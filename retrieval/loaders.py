@@ -59,11 +59,19 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                 continue
         from charset_normalizer import from_bytes
 
+        # Only a guess that yields Chinese text is believable for a policy source; a
+        # single-byte code page "decodes" any bytes into plausible-looking Latin junk.
         best = from_bytes(data).best()
-        if best is not None and best.encoding and best.chaos < 0.2:
+        if best is not None and best.encoding and _mostly_chinese(str(best)):
             return str(best), best.encoding
     raise IngestError(name, "无法识别文件编码（应为 UTF-8 或 GB18030 文本）",
                       "cannot decode text (expected UTF-8 or GB18030)")
+
+
+def _mostly_chinese(text: str) -> bool:
+    visible = [ch for ch in text if not ch.isspace()]
+    cjk = sum(1 for ch in visible if "\u4e00" <= ch <= "\u9fff")
+    return bool(visible) and cjk / len(visible) >= 0.3
 
 
 def _pdf_text(data: bytes, name: str) -> str:
