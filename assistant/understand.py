@@ -15,7 +15,7 @@ from assistant.parsing import arabize, find_dates, find_day_counts, find_duratio
 TRIGGERS = {
     "loan-deferral": r"展期|延期还款|推迟还款|延后还款|缓还|延长还款|(?:贷款|借款).{0,12}(?:到期|还不上|还款|延期|推迟)",
     "voucher": r"消费券|爱心券",
-    "unemployment": r"失业(?:保险)?金|失业保险.{0,10}(?:领|多久|几个月|多长|待遇)|(?:领|拿).{0,4}失业",
+    "unemployment": r"失业(?:保险)?金|失业.{0,24}(?:能领|可以领|领多久|领几个月|领多长|待遇)|(?:领|拿).{0,4}失业",
     "probation": r"试用期",
     "benefits": r"(?:能|可以|可)(?:享受|申请|领|拿).{0,8}(?:哪些|什么|啥)(?:政策|补贴|扶持|优惠|待遇|支持)"
                 r"|(?:哪些|什么|啥)(?:政策|补贴|扶持|优惠|支持).{0,10}(?:适合|能|可以|享受|申请|用得上)",
@@ -211,7 +211,7 @@ def profile_flags(text: str, today: date, dates) -> dict:
         flags["migrant_worker"] = True
     if re.search(r"特困|五保", text):
         flags["tekun"] = True
-    if re.search(r"创业|开店|开个店|办企业|开公司|个体户|做生意|小买卖", text):
+    if re.search(r"创业|开(?:个|家|一家)?小?(?:店|铺子?|公司|厂|饭馆)|办企业|个体户|做生意|小买卖", text):
         flags["entrepreneur"] = True
     if re.search(r"创业担保贷款|担保贷款|贷了款|有贷款|借了贷款", text):
         flags["loan_holder"] = True
