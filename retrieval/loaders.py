@@ -4,6 +4,7 @@ Loaders only decode; cleaning is ``retrieval.clean``. Every failure is an ``Inge
 naming the file and the problem in Chinese and English, never a library traceback."""
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,6 @@ def _pdf_text(data: bytes, name: str) -> str:
         raise IngestError(name, "PDF 文件为空", "PDF file is empty")
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
-
-    import io
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
