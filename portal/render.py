@@ -108,7 +108,8 @@ def standard_reply(answer: dict) -> str:
             quote = (c.get("quote") or c.get("text") or "").replace("\n", "")
             source = citation_source_line(c)
             lines.append(f"[{n}] {source}：“{quote}”" if quote else f"[{n}] {source}")
-    lines += ["", T.REPLY_HOTLINE]
+    if T.HOTLINE not in "\n".join(lines):
+        lines += ["", T.REPLY_HOTLINE]
     return "\n".join(lines)
 
 

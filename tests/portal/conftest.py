@@ -1,0 +1,49 @@
+"""Portal fixtures: an AppTest of the real app against a private copy of the ingested corpus."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The portal package sits at the project root (not installed); make sure it, and not this
+# test folder of the same name, is what `import portal` finds.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # portal_helpers
+APP = ROOT / "streamlit_app.py"
+STAFF_PASSWORD = "hotline-test-pw"
+
+
+@pytest.fixture(autouse=True)
+def _drop_cached_assistants():
+    """Each test's assistant lives in st.cache_resource; drop it so tests do not pile up
+    searchers and database engines for homes that no longer exist."""
+    yield
+    import streamlit as st
+
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def portal_home(writable_indexed_home, monkeypatch):
+    monkeypatch.setenv("POLICYDESK_STAFF_PASSWORD", STAFF_PASSWORD)
+    return writable_indexed_home
+
+
+@pytest.fixture
+def app(portal_home):
+    from streamlit.testing.v1 import AppTest
+
+    def make(page: str | None = None, **query):
+        at = AppTest.from_file(str(APP), default_timeout=180)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        if page:
+            at.switch_page(f"portal/pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return make

@@ -1,0 +1,35 @@
+"""Formatting helpers: highlights land on the right characters and HTML is escaped."""
+from portal import render
+
+
+def test_quote_is_marked_inside_its_own_paragraph_only():
+    text = "第一段。\n甲乙丙<b>丁</b>戊己。\n第三段。"
+    quote = "<b>丁</b>"
+    start = text.index(quote)
+    html = render.paragraph_with_quote(text, start, start + len(quote), quote)
+    assert html == "甲乙丙<mark>&lt;b&gt;丁&lt;/b&gt;</mark>戊己。"
+
+
+def test_wrong_span_falls_back_to_finding_the_quote():
+    text = "甲段。\n发放标准为每人1500元，由各县负责。"
+    html = render.paragraph_with_quote(text, 0, 3, "每人1500元")
+    assert "<mark>每人1500元</mark>" in html and html.startswith("发放标准为")
+
+
+def test_longer_terms_win_and_text_is_escaped():
+    html = render.highlight_terms("创业担保贷款<展期>，贷款", ["贷款", "创业担保贷款", "展期"])
+    assert html == "<mark>创业担保贷款</mark>&lt;<mark>展期</mark>&gt;，<mark>贷款</mark>"
+
+
+def test_standard_reply_lists_each_citation_with_source_and_hotline():
+    reply = render.standard_reply({
+        "answer": "每人1500元。",
+        "citations": [{"doc_id": "x", "title": "爱心消费券", "publisher": "山西日报",
+                       "date": "2022-12-30", "quote": "发放标准为每人1500元"},
+                      {"statute": "《失业保险条例》", "article": "第十七条", "text": "最长为24个月"}],
+    })
+    lines = reply.splitlines()
+    assert lines[0] == "每人1500元。"
+    assert "[1] 《爱心消费券》（山西日报，2022-12-30）：“发放标准为每人1500元”" in lines
+    assert "[2] 《失业保险条例》第十七条：“最长为24个月”" in lines
+    assert "12333" in lines[-1]
