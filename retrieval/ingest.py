@@ -28,6 +28,7 @@ from policydesk.errors import IngestError, PolicydeskError
 from retrieval.articles import Article, split_articles
 from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, read_documents, write_documents
 from retrieval.loaders import SUPPORTED_SUFFIXES, load_source
+from retrieval.indexing import build_search_index
 
 # Bump when cleaning or splitting changes what documents look like: forces a full rebuild.
 INDEX_FORMAT_VERSION = 1
@@ -460,31 +461,14 @@ def _dedupe(docs: list[Document], earlier: list[Document], rel: str) -> tuple[li
     return out, problems
 
 
-def _search_index_builder():
-    """``retrieval.indexing.build_search_index`` if that module exists yet.
-
-    TODO(lead): retrieval/indexing.py is being written in parallel; once it is merged this
-    guard can become a plain import. Only the module being absent is tolerated: an
-    ImportError raised *inside* it (a missing dependency) still surfaces."""
-    try:
-        from retrieval.indexing import build_search_index
-    except ModuleNotFoundError as exc:
-        if exc.name == "retrieval.indexing":
-            return None
-        raise
-    return build_search_index
-
-
 def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress: bool) -> None:
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building = index_dir.parent / f".{index_dir.name}.building-{tag}"
     building.mkdir(parents=True)
     try:
         write_documents(building / DOCS_FILE, documents)
-        build_search_index = _search_index_builder()
-        if build_search_index is not None:
-            previous = index_dir if index_dir.exists() else None
-            build_search_index(documents, building, settings, previous, progress)
+        previous = index_dir if index_dir.exists() else None
+        build_search_index(documents, building, settings, previous, progress)
         # The manifest goes last: an index folder with a manifest is a complete one.
         with (building / MANIFEST_FILE).open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)

@@ -35,7 +35,7 @@ def search_index_calls(monkeypatch):
                       "previous_dir": previous_dir})
         (Path(out_dir) / "search-index.marker").write_text("built", encoding="utf-8")
 
-    monkeypatch.setattr(ingest, "_search_index_builder", lambda: fake_build)
+    monkeypatch.setattr(ingest, "build_search_index", fake_build)
     return calls
 
 

@@ -99,7 +99,7 @@ def test_failing_build_keeps_the_previous_index(make_corpus, settings, monkeypat
     def broken_build(documents, out_dir, settings, previous_dir, progress):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "_search_index_builder", lambda: broken_build)
+    monkeypatch.setattr(ingest, "build_search_index", broken_build)
     with pytest.raises(PolicydeskError) as info:
         ingest_corpus(settings, corpus, progress=False)
     assert "原有索引保持不变" in info.value.message_zh and "disk full" in info.value.message_en
