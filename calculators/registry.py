@@ -25,7 +25,7 @@ from calculators.voucher import voucher
 
 # Sanity bounds on input (not policy): dates a person could mean, numbers a person could have.
 DATE_MIN = dt.date(1950, 1, 1)
-DATE_MAX = dt.date(2099, 12, 31)
+DATE_MAX = dt.date(2100, 1, 1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ CALCULATORS: dict[str, CalculatorSpec] = {
 # ---------------------------------------------------------------- parsing
 
 _FULLWIDTH_DIGITS = {ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")}
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$")
+_DATE_RE = re.compile(r"^\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?\s*$")
 _TRUE = {"true", "1", "yes", "y", "on", "是", "对", "有", "能", "会"}
 _FALSE = {"false", "0", "no", "n", "off", "否", "不是", "没有", "无", "不能", "不会"}
 
@@ -231,7 +231,7 @@ def _parse_date(f: Field, raw: Any) -> dt.date:
             raise _bad(f, f"不是有效日期：{raw}。请按“年-月-日”填写，例如 2023-05-20。",
                        f"not a date: {raw!r} (use YYYY-MM-DD)")
         try:
-            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            value = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
             raise _bad(f, f"不是真实存在的日期：{raw}（请检查月份和日期，例如2月没有30日）。",
                        f"impossible date: {raw!r}") from None

@@ -215,16 +215,19 @@ def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict, dict]:
 
 
 def parameters(rules_dir: Path | None = None) -> dict[str, Parameter]:
-    return _load(str(rules_dir or RULES_DIR))[0]
+    params, _statutes, _programs = _load(str(rules_dir or RULES_DIR))
+    return params
 
 
 def statutes(rules_dir: Path | None = None) -> dict:
-    return _load(str(rules_dir or RULES_DIR))[1]
+    _params, statute_texts, _programs = _load(str(rules_dir or RULES_DIR))
+    return statute_texts
 
 
 def benefit_programs(rules_dir: Path | None = None) -> dict:
     """``{"facts": {...}, "programs": [...]}`` from ``rules/benefit_programs.yaml``."""
-    return _load(str(rules_dir or RULES_DIR))[2]
+    _params, _statutes, programs = _load(str(rules_dir or RULES_DIR))
+    return programs
 
 
 def parameter(name: str) -> Parameter:

@@ -1,0 +1,101 @@
+"""Rules are data: every parameter has unit, label and a reference; every corpus quote is a
+verbatim substring of the cleaned, ingested document; dated values switch on their dates."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from calculators import rules
+from calculators.rules import RuleError, all_references, param, parameters
+
+
+def test_every_parameter_has_unit_label_reference_and_dated_values():
+    params = parameters()
+    assert len(params) >= 20
+    for name, p in params.items():
+        assert p.label.strip(), name
+        assert p.unit in rules.UNIT_ZH, f"{name}: unknown unit {p.unit}"
+        assert ("doc_id" in p.reference and p.reference["quote"]) or \
+            ("statute" in p.reference and p.reference["text"]), name
+        for key, _entry in p.values:
+            assert isinstance(key, dt.date), name
+
+
+def test_every_corpus_quote_exists_verbatim_in_the_cleaned_corpus(built_home):
+    from retrieval.documents import load_documents
+
+    documents = {d.doc_id: d for d in load_documents(built_home / "index")}
+    checked = 0
+    for where, ref in all_references():
+        if "doc_id" not in ref:
+            continue
+        assert ref["doc_id"] in documents, f"{where}: unknown doc_id {ref['doc_id']}"
+        assert ref["quote"] in documents[ref["doc_id"]].text, f"{where}: quote not found: {ref['quote']}"
+        checked += 1
+    assert checked >= 20
+
+
+def test_statute_references_carry_the_article_wording():
+    statutes = [r for _, r in all_references() if "statute" in r]
+    assert {(r["statute"], r["article"]) for r in statutes} == {
+        ("《失业保险条例》", "第十四条"), ("《失业保险条例》", "第十七条"), ("《劳动合同法》", "第十九条")}
+    for r in statutes:
+        assert len(r["text"]) > 40
+
+
+@pytest.mark.parametrize("name", sorted(parameters()))
+def test_each_effective_date_switches_the_value_on_that_day(name):
+    """Both sides of every effective date: the day before reads the previous value."""
+    p = parameters()[name]
+    previous = None
+    for key, entry in p.values:
+        on_day = param(name, key)
+        assert on_day.date_key == key and on_day.value == entry["value"]
+        before = param(name, key - dt.timedelta(days=1))
+        assert before.value == previous
+        previous = entry["value"]
+
+
+def test_param_returns_value_reference_and_date_key():
+    v = param("loan_deferral.max_months", dt.date(2023, 5, 20))
+    assert v.date_key == dt.date(2022, 12, 27)
+    assert v.reference["doc_id"] == "entrepreneurship-action-2022"
+    step = v.to_step()
+    assert set(step) >= {"name", "label", "value", "unit", "date_key", "reference", "text"}
+    assert param("loan_deferral.max_months", "2022-12-26").value is None
+
+
+def test_a_null_value_ends_a_rule(tmp_path):
+    (tmp_path / "statutes.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "benefit_programs.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "x.yaml").write_text(
+        "x.rate:\n  label: 测试\n  unit: yuan\n  reference: {doc_id: d, quote: q}\n"
+        "  values:\n    2020-01-01: 5\n    2021-01-01: null\n", encoding="utf-8")
+    p = rules.parameters(tmp_path)["x.rate"]
+    assert p.at("2020-06-01").value == 5
+    assert p.at("2021-01-01").value is None
+
+
+def test_a_parameter_without_reference_is_rejected(tmp_path):
+    (tmp_path / "statutes.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "benefit_programs.yaml").write_text("{}", encoding="utf-8")
+    (tmp_path / "x.yaml").write_text(
+        "x.rate:\n  label: 测试\n  unit: yuan\n  reference: {}\n  values: {2020-01-01: 5}\n",
+        encoding="utf-8")
+    with pytest.raises(RuleError):
+        rules.parameters(tmp_path)
+
+
+def test_every_step_of_every_calculator_is_traced_in_chinese():
+    from calculators.registry import run_calculator
+
+    result = run_calculator("unemployment", {"contribution_years": 6, "involuntary": True,
+                                              "registered": True})
+    params = [s for s in result["steps"] if s["kind"] == "parameter"]
+    assert {s["name"] for s in params} >= {"unemployment.max_benefit_months",
+                                           "unemployment.min_contribution_years"}
+    for s in params:
+        assert s["unit"] and s["label"] and s["reference"] and s["date_key"] is not None or \
+            s["name"] == "unemployment.monthly_amount"
+    assert all(s["text"] for s in result["steps"])
