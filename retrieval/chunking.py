@@ -1,0 +1,174 @@
+"""Sentence-aware chunking of cleaned documents.
+
+A chunk is a run of whole sentences of one document, about 80–300 characters, that
+repeats the previous chunk's last sentence (one-sentence overlap) so an answer that
+straddles two chunks is still whole in one of them. Chunks never cross documents (each
+cleaned document is one article) nor a statute-style 第…条 heading. Every chunk and every
+sentence keeps its character span in the cleaned text, so a quote is always
+``doc.text[start:end]``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+
+from retrieval.documents import Document
+
+MIN_CHARS = 80
+TARGET_CHARS = 160
+MAX_CHARS = 300
+# A quote shown as evidence must stay focused (shared/eval/README.md: ≤ 200 characters).
+MAX_SENTENCE_CHARS = 200
+SHORT_SENTENCE = 30
+
+_SENTENCE_END = "。！？；!?;"
+_CLOSERS = "”’」』）)》\"'"
+_CLAUSE_END = "，、：,:"
+_ARTICLE_HEADING = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    ordinal: int  # position of the chunk in its document
+    sentences: tuple[tuple[int, int], ...]  # sentence spans (doc offsets) inside the chunk
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["sentences"] = [list(s) for s in self.sentences]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Chunk":
+        data = dict(data)
+        data["sentences"] = tuple(tuple(s) for s in data.get("sentences") or ())
+        return cls(**data)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at clause marks (，、：), else hard at ``limit``."""
+    pieces = []
+    while end - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(ch) for ch in _CLAUSE_END)
+        if cut < limit // 3:
+            cut = limit - 1
+        pieces.append(_trim(text, start, start + cut + 1))
+        start = start + cut + 1
+    s, e = _trim(text, start, end)
+    if e > s:
+        pieces.append((s, e))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None,
+                    max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]``: ends at 。！？；or a line end (a closing quote
+    or bracket right after the mark stays with the sentence); longer than ``max_chars``
+    is cut at clause marks. Spans exclude surrounding whitespace."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    i = s = start
+    while i < end:
+        ch = text[i]
+        if ch == "\n" or ch in _SENTENCE_END:
+            j = i + 1 if ch != "\n" else i
+            while j < end and text[j] in _CLOSERS:
+                j += 1
+            a, b = _trim(text, s, j)
+            if b > a:
+                spans.extend(_split_long(text, a, b, max_chars))
+            s = i = max(j, i + 1)
+            continue
+        i += 1
+    a, b = _trim(text, s, end)
+    if b > a:
+        spans.extend(_split_long(text, a, b, max_chars))
+    return spans
+
+
+def _sections(text: str) -> list[tuple[int, int]]:
+    """Parts of a document that a chunk may not cross: 第…条 articles, if any."""
+    bounds = [0]
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if offset and _ARTICLE_HEADING.match(line):
+            bounds.append(offset)
+        offset += len(line)
+    bounds.append(len(text))
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def chunk_document(doc: Document, *, min_chars: int = MIN_CHARS, target_chars: int = TARGET_CHARS,
+                   max_chars: int = MAX_CHARS) -> list[Chunk]:
+    """Chunks of ``doc``: whole sentences, ``target_chars`` aimed for, never over
+    ``max_chars``, the last sentence of a chunk repeated at the start of the next."""
+    text = doc.text
+    chunks: list[Chunk] = []
+    for sec_start, sec_end in _sections(text):
+        sentences = split_sentences(text, sec_start, sec_end, max_chars=min(max_chars, MAX_SENTENCE_CHARS))
+        i = 0
+        overlapped = False  # sentences[i] repeats the previous chunk's last sentence
+        while i < len(sentences):
+            first_new = i + 1 if overlapped else i
+            if first_new >= len(sentences):
+                break
+            if overlapped and sentences[first_new][1] - sentences[i][0] > max_chars:
+                i, overlapped = first_new, False  # the repeated sentence does not fit
+                continue
+            j = first_new + 1
+            while j < len(sentences):
+                length = sentences[j][1] - sentences[i][0]
+                current = sentences[j - 1][1] - sentences[i][0]
+                if length > max_chars:
+                    break
+                # past the target, stop, unless the next sentence is a short remnant that
+                # would otherwise make a near-duplicate chunk with the overlap
+                if current >= target_chars and sentences[j][1] - sentences[j][0] >= SHORT_SENTENCE:
+                    break
+                j += 1
+            rest = sentences[-1][1] - sentences[j][0] if j < len(sentences) else 0
+            if 0 < rest < min_chars and sentences[-1][1] - sentences[i][0] <= max_chars:
+                j = len(sentences)  # a short tail joins this chunk rather than standing alone
+            group = sentences[i:j]
+            start, end = group[0][0], group[-1][1]
+            body = text[start:end]
+            chunks.append(Chunk(
+                chunk_id=f"{doc.doc_id}#{len(chunks)}-{text_hash(body)[:8]}",
+                doc_id=doc.doc_id, start=start, end=end, text=body, ordinal=len(chunks),
+                sentences=tuple(group),
+            ))
+            if j >= len(sentences):
+                break
+            i, overlapped = j - 1, True
+    return chunks
+
+
+def chunk_documents(documents, **kwargs) -> list[Chunk]:
+    out: list[Chunk] = []
+    for doc in documents:
+        out.extend(chunk_document(doc, **kwargs))
+    return out
