@@ -56,6 +56,7 @@ class ParamValue:
     reference: dict
     period: str | None = None
     value_label: str | None = None
+    item_format: str | None = None  # how one item of a list value reads in Chinese
 
     def to_step(self) -> dict:
         """The trace entry: parameter, date key, value, unit, label, reference, Chinese text."""
@@ -72,7 +73,12 @@ class ParamValue:
 
     def describe(self) -> str:
         since = f"（自{self.date_key.isoformat()}起）" if self.date_key else "（暂无规定值）"
-        return f"读取规则“{self.label}”{since}：{format_value(self.value, self.unit)}；依据：{reference_text(self.reference)}"
+        if self.item_format and isinstance(self.value, list):
+            shown = "；".join(self.item_format.format(**item) if isinstance(item, dict)
+                             else self.item_format.format(item) for item in self.value)
+        else:
+            shown = format_value(self.value, self.unit)
+        return f"读取规则“{self.label}”{since}：{shown}；依据：{reference_text(self.reference)}"
 
 
 @dataclass
@@ -83,6 +89,7 @@ class Parameter:
     reference: dict
     values: list[tuple[dt.date, dict]] = field(default_factory=list)  # sorted by date
     kind: str | None = None
+    item_format: str | None = None
 
     def at(self, on: dt.date | str | None = None) -> ParamValue:
         on = to_date(on) if on is not None else None
@@ -91,7 +98,8 @@ class Parameter:
             if on is None or key <= on:
                 chosen = (key, entry)
         if chosen is None:
-            return ParamValue(self.name, None, None, self.unit, self.label, self.reference)
+            return ParamValue(self.name, None, None, self.unit, self.label, self.reference,
+                              item_format=self.item_format)
         key, entry = chosen
         return self._value(key, entry)
 
@@ -109,6 +117,7 @@ class Parameter:
             reference=entry.get("reference") or self.reference,
             period=entry.get("period"),
             value_label=entry.get("label"),
+            item_format=self.item_format,
         )
 
 
@@ -191,7 +200,7 @@ def _parse_parameter(name: str, raw: dict, statutes: dict) -> Parameter:
         values.append((when, entry))
     values.sort(key=lambda kv: kv[0])
     return Parameter(name=name, label=str(raw["label"]), unit=str(raw["unit"]), reference=reference,
-                     values=values, kind=raw.get("kind"))
+                     values=values, kind=raw.get("kind"), item_format=raw.get("item_format"))
 
 
 @lru_cache(maxsize=None)

@@ -43,7 +43,8 @@ def _print_human(result: dict) -> None:
         if result.get(key):
             click.echo(f"{title}：")
             for p in result[key]:
-                extra = f"（还需确认：{'、'.join(p['missing'])}）" if p.get("missing") else ""
+                labels = [_label(result, m) for m in p.get("missing", [])]
+                extra = f"（还需确认：{'、'.join(labels)}）" if labels else ""
                 click.echo(f"  - {p['name']}：{p['why']}{extra}")
     click.echo("计算过程：")
     for i, step in enumerate(result.get("steps", []), 1):
@@ -54,6 +55,13 @@ def _print_human(result: dict) -> None:
             click.echo(f"  [{i}] {c['statute']}{c['article']}：{c['text']}")
         else:
             click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
+
+
+def _label(result: dict, field_name: str) -> str:
+    try:
+        return CALCULATORS[result["calculator"]].field(field_name).label_zh
+    except KeyError:
+        return field_name
 
 
 def _make_command(spec: CalculatorSpec) -> click.Command:
