@@ -126,7 +126,7 @@ def benefits(date: dt.date | None = None, graduation_date: dt.date | None = None
             programs.append(item)
             trace.compute(f"{program['name']}：适用。{item['why']}")
         elif missing:
-            item["why"] = reasons_maybe
+            item["why"] = "（待确认）" + reasons_maybe
             item["missing"] = sorted(missing)
             possible.append(item)
             trace.compute(f"{program['name']}：可能适用，还需确认：{'、'.join(sorted(missing))}。")
