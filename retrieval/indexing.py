@@ -7,6 +7,8 @@ in as the live index. Files written into ``out_dir``:
 - ``bm25/``             bm25s index over jieba tokens of the chunks
 - ``embeddings.npy`` + ``embeddings.keys.json``  vector cache keyed by embedder name + text
   hash: the next build reuses vectors of unchanged chunks, so re-ingesting is cheap
+- ``sentences.npy`` + ``sentences.json``  vectors of every sentence of the chunks (for
+  choosing the quoted sentences of an answer without embedding anything at question time)
 - ``chroma/``           the embedded Chroma store (absent when a Chroma server is used)
 - ``search.json``       build id, Chroma collection, embedder, counts, timings
 """
@@ -30,6 +32,8 @@ CHUNKS_FILE = "chunks.jsonl"
 SEARCH_MANIFEST = "search.json"
 CACHE_VECTORS = "embeddings.npy"
 CACHE_KEYS = "embeddings.keys.json"
+SENTENCE_VECTORS = "sentences.npy"
+SENTENCE_SPANS = "sentences.json"
 FORMAT_VERSION = 1
 
 
@@ -116,6 +120,15 @@ def read_search_manifest(index_dir: Path) -> dict | None:
         return None
 
 
+def read_sentence_vectors(index_dir: Path) -> dict[tuple[str, int, int], np.ndarray]:
+    spans_path, vec_path = Path(index_dir) / SENTENCE_SPANS, Path(index_dir) / SENTENCE_VECTORS
+    if not (spans_path.exists() and vec_path.exists()):
+        return {}
+    spans = json.loads(spans_path.read_text(encoding="utf-8"))
+    matrix = np.load(vec_path)
+    return {(d, int(a), int(b)): matrix[i] for i, (d, a, b) in enumerate(spans)}
+
+
 def read_chunks(index_dir: Path) -> list[Chunk]:
     with (Path(index_dir) / CHUNKS_FILE).open(encoding="utf-8") as fh:
         return [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
@@ -151,6 +164,15 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     cache = EmbeddingCache.load(previous_dir)
     vectors, keys, embedded = embed_with_cache(
         embedder, [dense_text(c, titles[c.doc_id]) for c in chunks], cache, report)
+    texts = {d.doc_id: d.text for d in documents}
+    spans = list(dict.fromkeys((c.doc_id, a, b) for c in chunks for a, b in c.sentences))
+    sentence_vectors, sentence_keys, embedded_sentences = embed_with_cache(
+        embedder, [texts[d][a:b] for d, a, b in spans], cache, report)
+    np.save(out_dir / SENTENCE_VECTORS, sentence_vectors.astype(np.float32))
+    (out_dir / SENTENCE_SPANS).write_text(json.dumps([list(s) for s in spans], ensure_ascii=False),
+                                          encoding="utf-8")
+    embedded += embedded_sentences
+    keys = keys + sentence_keys
     cache.save(out_dir, keys)
     timings["embed_s"] = time.perf_counter() - t0
 
@@ -188,6 +210,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
         "dim": int(vectors.shape[1]) if len(vectors) else 0,
         "documents": len(documents),
         "chunks": len(chunks),
+        "sentences": len(spans),
         "embedded_now": embedded,
         "reused_vectors": len(set(keys)) - embedded,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -23,7 +23,7 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
-from retrieval.indexing import read_chunks, read_search_manifest
+from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
 
@@ -50,6 +50,7 @@ class Passage:
     lexical_score: float = 0.0
     dense_score: float = 0.0
     sentences: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    searcher: "Searcher | None" = field(default=None, repr=False, compare=False)  # for extraction
 
     def to_dict(self) -> dict:
         return {
@@ -109,6 +110,7 @@ class Searcher:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
+        self.sentence_vectors = read_sentence_vectors(index_dir)
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents)
 
     # -- loading ----------------------------------------------------------------------------
@@ -204,7 +206,13 @@ class Searcher:
         doc = self.documents[chunk.doc_id]
         return Passage(text=chunk.text, score=score, citation=Citation.for_span(doc, chunk.start, chunk.end),
                        chunk_id=chunk.chunk_id, lexical_rank=lrank, dense_rank=drank,
-                       lexical_score=lscore, dense_score=dscore, sentences=chunk.sentences)
+                       lexical_score=lscore, dense_score=dscore, sentences=chunk.sentences,
+                       searcher=self)
+
+    def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
+        from retrieval.extract import select_sentences
+
+        return select_sentences(query, passages, max_sentences, searcher=self)
 
     # -- declining --------------------------------------------------------------------------
     def features(self, query: str, passages: list[Passage]) -> dict:

@@ -1,0 +1,187 @@
+"""`policydesk eval FILE.yaml`: run a question set through the assistant (search and ask,
+exactly as interfaces call them) and score it. Format and metrics:
+../shared/eval/README.md.
+
+Only focused evidence counts: a search passage longer than 300 characters, or an answer
+citation whose quote is longer than 200, is a miss even if it contains the quote.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import yaml
+
+from policydesk.errors import InputError
+
+MAX_PASSAGE_CHARS = 300
+MAX_QUOTE_CHARS = 200
+_WS = re.compile(r"\s+")
+
+
+def _squash(text) -> str:
+    return _WS.sub("", str(text or ""))
+
+
+def load_cases(path) -> list[dict]:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"无法读取问题集 {path}：{exc}", f"cannot read question set {path}: {exc}",
+                         field="file") from exc
+    if not isinstance(data, list):
+        raise InputError(f"问题集 {path} 应是一个列表", f"question set {path} must be a YAML list", field="file")
+    cases = []
+    for i, case in enumerate(data, 1):
+        if not isinstance(case, dict) or not case.get("question"):
+            raise InputError(f"第 {i} 条缺少 question", f"case {i} has no question", field="file")
+        kinds = [k for k in ("evidence", "no_answer", "answer_contains_any") if k in case]
+        if len(kinds) != 1:
+            raise InputError(f"第 {i} 条（{case.get('id', '')}）须且只能有一种期望：evidence / no_answer / "
+                             f"answer_contains_any", f"case {i} must have exactly one expectation", field="file")
+        case = dict(case)
+        case.setdefault("id", f"case{i}")
+        case["kind"] = kinds[0]
+        if case.get("today") is not None:
+            case["today"] = str(case["today"])
+        cases.append(case)
+    return cases
+
+
+def _as_dict(obj) -> dict:
+    if isinstance(obj, dict):
+        return obj
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    return dict(obj)
+
+
+def _evidence_rank(evidence: str, passages: list[dict]) -> int | None:
+    needle = _squash(evidence)
+    for rank, p in enumerate(passages, 1):
+        text = p.get("text", "")
+        if len(text) <= MAX_PASSAGE_CHARS and needle in _squash(text):
+            return rank
+    return None
+
+
+def _citation_hit(evidence: str, citations: list[dict]) -> bool:
+    needle = _squash(evidence)
+    for c in citations or []:
+        quote = c.get("quote") or ""
+        if quote and len(quote) <= MAX_QUOTE_CHARS and needle in _squash(quote):
+            return True
+    return False
+
+
+def run_eval(path, k: int = 3) -> dict:
+    """Score the question set at ``path``; returns the summary of shared/eval/README.md
+    (plus per-case ``results`` and the timing)."""
+    from assistant.service import get_assistant
+
+    cases = load_cases(path)
+    assistant = get_assistant()
+    k = max(1, int(k))
+    results, failures = [], []
+    started = time.perf_counter()
+    for case in cases:
+        q = str(case["question"])
+        result = {"id": case["id"], "question": q, "kind": case["kind"]}
+        answer = _as_dict(assistant.ask(q, today=case.get("today"), log=False)
+                          if _accepts_log(assistant) else assistant.ask(q, today=case.get("today")))
+        declined = bool(answer.get("declined"))
+        citations = answer.get("citations") or []
+        result.update(declined=declined, answer=answer.get("answer", ""))
+        if case["kind"] == "evidence":
+            passages = _as_dict(assistant.search(q, k=k)).get("passages", [])
+            rank = _evidence_rank(case["evidence"], passages)
+            hit = (not declined) and _citation_hit(case["evidence"], citations)
+            result.update(rank=rank, citation_hit=hit, passed=bool(rank == 1 and hit))
+            if not hit or rank is None or rank > min(3, k):
+                why = []
+                if rank is None or rank > min(3, k):
+                    why.append(f"证据不在前{min(3, k)}段" + (f"（第{rank}段）" if rank else ""))
+                if declined:
+                    why.append("误拒答")
+                elif not hit:
+                    why.append("回答引文未含证据")
+                failures.append({"id": case["id"], "question": q, "kind": "evidence",
+                                 "expected": case["evidence"], "rank": rank, "declined": declined,
+                                 "reason": "；".join(why),
+                                 "got": [c.get("quote", "")[:80] for c in citations][:3]})
+        elif case["kind"] == "no_answer":
+            ok = declined and not citations
+            result["passed"] = ok
+            if not ok:
+                failures.append({"id": case["id"], "question": q, "kind": "no_answer",
+                                 "reason": "应拒答却作答" if not declined else "拒答但附了引文",
+                                 "got": answer.get("answer", "")[:120]})
+        else:
+            wanted = [str(x) for x in case["answer_contains_any"]]
+            text = str(answer.get("answer", ""))
+            ok = any(w in text for w in wanted)
+            result["passed"] = ok
+            if not ok:
+                failures.append({"id": case["id"], "question": q, "kind": "answer_contains_any",
+                                 "expected": wanted, "reason": "回答未含期望内容", "got": text[:160]})
+        results.append(result)
+
+    ev = [r for r in results if r["kind"] == "evidence"]
+    na = [r for r in results if r["kind"] == "no_answer"]
+    ac = [r for r in results if r["kind"] == "answer_contains_any"]
+
+    def frac(n, d):
+        return round(n / d, 4) if d else None
+
+    return {
+        "file": str(path),
+        "k": k,
+        "cases": len(results),
+        "evidence_cases": len(ev),
+        "no_answer_cases": len(na),
+        "answer_cases": len(ac),
+        "recall_at_1": frac(sum(1 for r in ev if r["rank"] == 1), len(ev)),
+        "recall_at_3": frac(sum(1 for r in ev if r["rank"] is not None and r["rank"] <= min(3, k)), len(ev)),
+        "recall_at_k": frac(sum(1 for r in ev if r["rank"] is not None), len(ev)),
+        "mrr": frac(sum(1.0 / r["rank"] for r in ev if r["rank"]), len(ev)),
+        "answer_citation_hit": frac(sum(1 for r in ev if r["citation_hit"]), len(ev)),
+        "false_decline_rate": frac(sum(1 for r in ev if r["declined"]), len(ev)),
+        "no_answer_accuracy": frac(sum(1 for r in na if r["passed"]), len(na)),
+        "answer_accuracy": frac(sum(1 for r in ac if r["passed"]), len(ac)),
+        "failures": failures,
+        "seconds": round(time.perf_counter() - started, 2),
+        "results": results,
+    }
+
+
+def _accepts_log(assistant) -> bool:
+    import inspect
+
+    try:
+        return "log" in inspect.signature(assistant.ask).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def print_summary(summary: dict) -> None:
+    """One line per failing case, then the summary."""
+    for f in summary.get("failures", []):
+        expected = f.get("expected", "")
+        if isinstance(expected, list):
+            expected = " | ".join(expected)
+        tail = f" 期望：{expected}" if expected else ""
+        got = f.get("got")
+        got = " / ".join(got) if isinstance(got, list) else (got or "")
+        print(f"✗ {f['id']} [{f['kind']}] {f['question']} — {f['reason']}{tail}" + (f" 得到：{got}" if got else ""))
+
+    def pct(key):
+        value = summary.get(key)
+        return "—" if value is None else f"{value:.3f}"
+
+    print(f"共 {summary['cases']} 题（证据 {summary['evidence_cases']}，拒答 {summary['no_answer_cases']}，"
+          f"计算 {summary['answer_cases']}），失败 {len(summary.get('failures', []))}，用时 {summary.get('seconds', 0)}s")
+    print(f"recall@1 {pct('recall_at_1')}  recall@3 {pct('recall_at_3')}  MRR {pct('mrr')}  "
+          f"answer_citation_hit {pct('answer_citation_hit')}  false_decline_rate {pct('false_decline_rate')}  "
+          f"no_answer_accuracy {pct('no_answer_accuracy')}  answer_accuracy {pct('answer_accuracy')}")

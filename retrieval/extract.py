@@ -1,0 +1,97 @@
+"""Choose the sentences that answer a question, from the top passages.
+
+An answer quotes one to three sentences, not whole chunks. Each candidate sentence of the
+top passages is scored by (a) the IDF-weighted share of the question's words it contains
+(colloquial words expanded to the policy wording), (b) the cosine between the question's
+vector and the sentence's vector (computed at indexing time, so nothing is embedded
+here), scaled like the passages' cosines, and (c) a prior from its passage's rank. A second and third
+sentence are added only when they score close to the best one.
+
+Each returned Citation quotes ``doc.text[start:end]`` verbatim (≤ 200 characters: the
+chunker already cut longer sentences at clause marks).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from retrieval.chunking import MAX_SENTENCE_CHARS, split_sentences
+from retrieval.documents import Citation
+
+TOP_PASSAGES = 3
+PASSAGE_PRIOR = (0.30, 0.15, 0.05)  # added to a sentence's word score by passage rank
+LEXICAL_SHARE = 0.5  # weight of (a) against (b)
+KEEP_RATIO = 0.75  # a further sentence must score at least this share of the best one
+MIN_SCORE = 0.05
+
+
+def _sentences_of(passage) -> list[tuple[int, int]]:
+    """Sentence spans (document offsets) of a passage."""
+    if getattr(passage, "sentences", None):
+        return [tuple(s) for s in passage.sentences]
+    c = passage.citation
+    return [(c.start + a, c.start + b) for a, b in split_sentences(c.quote, max_chars=MAX_SENTENCE_CHARS)]
+
+
+def _sub_citation(citation: Citation, start: int, end: int) -> Citation:
+    quote = citation.quote[start - citation.start:end - citation.start]
+    paragraph = citation.paragraph + citation.quote.count("\n", 0, start - citation.start)
+    return replace(citation, quote=quote, start=start, end=end, paragraph=paragraph)
+
+
+def select_sentences(query: str, passages: list, max_sentences: int = 3, searcher=None) -> list[Citation]:
+    """The 1–``max_sentences`` sentences of ``passages`` that best answer ``query``, best
+    first, as citations spanning exactly those sentences."""
+    if not passages or max_sentences < 1:
+        return []
+    from retrieval.lexical import get_tokenizer
+
+    if searcher is None:
+        searcher = getattr(passages[0], "searcher", None)
+    tokenizer = searcher.tokenizer if searcher is not None else get_tokenizer()
+    idf = searcher.lexical.idf if searcher is not None else (lambda token: 1.0)
+    query_tokens = list(dict.fromkeys(tokenizer.tokenize(query, expand=True)))
+    weights = {t: idf(t) for t in query_tokens}
+    total = sum(weights.values()) or 1.0
+    sentence_vectors = getattr(searcher, "sentence_vectors", None) or {}
+    query_vector = searcher.query_vector(query) if sentence_vectors else None
+
+    scored: list[tuple[float, int, int, Citation]] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rank, passage in enumerate(passages[:TOP_PASSAGES]):
+        citation = passage.citation
+        for start, end in _sentences_of(passage):
+            key = (citation.doc_id, start, end)
+            if key in seen or end <= start:
+                continue
+            seen.add(key)
+            sub = _sub_citation(citation, start, end)
+            tokens = set(tokenizer.tokenize(sub.quote))
+            overlap = sum(w for t, w in weights.items() if t in tokens) / total
+            if len(sub.quote) < 8:  # a bare heading such as 实施“X”计划。 answers nothing
+                overlap *= 0.5
+            vector = sentence_vectors.get(key)
+            similarity = float(vector @ query_vector) if vector is not None else None
+            scored.append([overlap, similarity, rank, start, sub])
+    if not scored:
+        return []
+    sims = [s[1] for s in scored if s[1] is not None]
+    lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
+    final = []
+    for overlap, similarity, rank, start, sub in scored:
+        if similarity is None:
+            score = overlap
+        else:
+            dense = (similarity - lo) / ((hi - lo) or 1.0)
+            score = LEXICAL_SHARE * overlap + (1 - LEXICAL_SHARE) * dense
+        score += PASSAGE_PRIOR[min(rank, len(PASSAGE_PRIOR) - 1)]
+        final.append((score, -rank, -start, sub))
+    scored = final
+    scored.sort(key=lambda item: (item[0], item[1], item[2]), reverse=True)
+    best = scored[0][0]
+    chosen = [scored[0][3]]
+    for score, _, _, sub in scored[1:]:
+        if len(chosen) >= max_sentences:
+            break
+        if score >= max(MIN_SCORE, KEEP_RATIO * best):
+            chosen.append(sub)
+    return chosen
