@@ -3,11 +3,16 @@
 An LLM text that fails is discarded for the deterministic answer, and the step says why.
 A deterministic answer that fails (a bug) is reduced to its bare quotes."""
 from assistant import guard
-from assistant.answer import FAQ
+from assistant.answer import FAQ, NEEDS_MORE_INFO
 
 
 def run(answer, ctx):
     extra = [ctx.faq_entry["answer"]] if (answer.status == FAQ and ctx.faq_entry) else []
+    if answer.status == NEEDS_MORE_INFO:
+        # A follow-up may repeat the citizen's own faulty value ("2023年2月30日 不是有效日期").
+        # Its question comes from the calculator registry and may show an example date.
+        extra += [ctx.input_problem or "", answer.follow_up or ""]
+        extra += list((ctx.understanding.problems or {}).values())
     bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
     llm_used = bool(answer.llm and answer.llm.get("reply") is not None and answer.answer != ctx.deterministic)
     if llm_used:

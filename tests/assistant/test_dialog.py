@@ -38,7 +38,7 @@ def test_unrelated_question_starts_afresh(writable_indexed_home):
 def test_a_bad_date_is_named_and_asked_again(writable_indexed_home):
     first, second = converse(["疫情影响还不上，贷款2023年2月30日到期，能展期到哪天", "2023年2月28日"])
     assert first.status == "needs_more_info" and "2023年2月30日" in first.answer
-    assert second.status == "calculated" and "2024年2月29日" in second.answer
+    assert second.status == "calculated" and "2024年2月28日" in second.answer
 
 
 def test_another_worker_continues_the_conversation(writable_indexed_home):
