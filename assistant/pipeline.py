@@ -13,6 +13,7 @@ from assistant import messages
 from assistant.answer import ERROR, Answer
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
                              route, understand_step)
+from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
 
 log = logging.getLogger("policydesk.assistant")
@@ -63,6 +64,11 @@ def run_pipeline(assistant, question: str, *, session_id: str | None, today: dat
         started = time.perf_counter()
         try:
             detail = step(answer, ctx) or {}
+        except PolicydeskError as exc:  # e.g. no index yet: say so plainly
+            log.warning("step %s: %s", name, exc.message_en)
+            detail = {"error": exc.message_en}
+            answer.finish(ERROR, exc.message_zh, citations=[])
+            answer.follow_up = None
         except Exception as exc:  # an internal failure becomes a status, never a traceback
             log.exception("step %s failed for %r", name, mask_pii(question)[:80])
             detail = {"error": f"{type(exc).__name__}: {exc}"}

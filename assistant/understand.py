@@ -186,13 +186,14 @@ def extract_slots(name: str, text: str, today: date) -> tuple[dict, dict]:
 def profile_flags(text: str, today: date, dates) -> dict:
     """A benefit-finder profile from free text (only what the text says)."""
     flags: dict = {}
-    m = re.search(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})[日号])?毕业", text)
+    m = re.search(r"(?:((?:19|20)\d{2})年|(今年|去年|前年))(\d{1,2})月(?:(\d{1,2})[日号])?(?:份)?毕业", text)
     if m:
-        year, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(1)) if m.group(1) else today.year - {"今年": 0, "去年": 1, "前年": 2}[m.group(2)]
+        month = int(m.group(3))
         if 1 <= month <= 12:
             from assistant.parsing import month_end
 
-            day = int(m.group(3)) if m.group(3) else month_end(year, month)
+            day = int(m.group(4)) if m.group(4) else month_end(year, month)
             try:
                 flags["graduation_date"] = date(year, month, day).isoformat()
             except ValueError:
