@@ -26,10 +26,50 @@ def run(answer, ctx):
     if pending:
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
+    detail = {}
+    if fresh.intent == "search" and ctx.assistant.llm is not None:
+        fresh, detail = _llm_choice(answer, ctx, fresh)
     ctx.understanding = fresh
     answer.intent, answer.slots = fresh.intent, fresh.slots
     return {"intent": fresh.intent, "slots": fresh.slots, "problems": fresh.problems,
-            "candidates": fresh.candidates, "dropped_pending": bool(pending)}
+            "candidates": fresh.candidates, "dropped_pending": bool(pending), **detail}
+
+
+def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]:
+    """Let the optional model pick a calculator the keywords missed. It only chooses: each
+    slot value it proposes must be found in the question itself, or it is dropped."""
+    from assistant.calc_fields import _specs, calculator_title
+    from assistant.llm import choose_calculator
+
+    specs = _specs()
+    try:
+        choice = choose_calculator(ctx.assistant.llm, answer.normalized, ctx.today.isoformat(), specs,
+                                   {n: calculator_title(n) for n in specs}, ctx.assistant.settings.llm_timeout_s)
+    except Exception as exc:
+        return fresh, {"llm_choice": None, "llm_error": f"{type(exc).__name__}: {exc}"[:200]}
+    if choice is None:
+        return fresh, {"llm_choice": None}
+    name, args = choice
+    kept = {k: v for k, v in args.items() if _said_in(answer.normalized, v, ctx.today)}
+    dropped = sorted(set(args) - set(kept))
+    return (Understanding(name, kept, {}, fresh.candidates, True),
+            {"llm_choice": name, "llm_dropped_slots": dropped})
+
+
+def _said_in(question: str, value, today) -> bool:
+    """A proposed slot value is supported when the question states it."""
+    from assistant.parsing import arabize, find_dates, find_durations
+
+    if isinstance(value, bool) or value is None:
+        return isinstance(value, bool)
+    text = arabize(question)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return any(d.value and d.value.isoformat() == value for d in find_dates(text, today))
+    if isinstance(value, (int, float)):
+        numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+        numbers |= {d.months for d in find_durations(text)} | {d.years for d in find_durations(text)}
+        return float(value) in numbers
+    return str(value) in question or len(str(value)) <= 12  # choice values such as tekun
 
 
 def _continues(name: str, fresh: Understanding, gave_slots: bool, text: str) -> bool:

@@ -97,3 +97,31 @@ def test_model_reply_is_recorded_for_staff(home, monkeypatch):
     steps = {s["step"]: s for s in answer.steps}
     assert answer.llm["reply"] == "每人两千元"
     assert steps["guard"]["passed"] is True
+
+
+class ToolChoosingModel(FakeListChatModel):
+    """A fake model that answers every call with one tool call (and supports bind_tools)."""
+
+    tool_call: dict = {}
+
+    def bind_tools(self, tools, **kwargs):
+        self.__dict__["bound_tools"] = tools
+        return self
+
+    def invoke(self, messages, *args, **kwargs):
+        if self.__dict__.get("bound_tools") is not None and self.tool_call:
+            self.__dict__["bound_tools"] = None
+            return AIMessage(content="", tool_calls=[{**self.tool_call, "id": "call-1"}])
+        return super().invoke(messages, *args, **kwargs)
+
+
+def test_model_may_choose_a_calculator_but_invented_slots_are_dropped(home, monkeypatch):
+    question = "做小生意借的那笔钱受疫情拖累周转不开，2023年9月30日要还，最晚可以拖到什么时候"
+    model = ToolChoosingModel(responses=["unused"], tool_call={
+        "name": "loan_deferral", "args": {"maturity": "2023-09-30", "pandemic_hardship": True, "months": 7}})
+    answer = ask_with(model, question, monkeypatch, today="2023-03-01")
+    understand = next(s for s in answer.steps if s["step"] == "understand")
+    assert understand.get("llm_choice") == "loan-deferral"
+    assert understand["llm_dropped_slots"] == ["months"]   # 7 months was never said
+    assert answer.calculator["name"] == "loan-deferral"
+    assert "2024年9月30日" in answer.answer          # computed by the calculator, not the model
