@@ -69,7 +69,8 @@ class SentenceTransformerEmbeddings(Embeddings):
                 f"cannot load sentence-transformers model {model_name_or_path!r}: {exc}",
                 field="POLICYDESK_EMBEDDER",
             ) from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 0)
         self._lock = threading.Lock()
 
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
