@@ -34,6 +34,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def policydesk_command() -> list[str]:
+    """The `policydesk` console script beside this interpreter, or the same through -c."""
+    script = Path(sys.executable).parent / "policydesk"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from policydesk.cli import main; main()"]
+
+
 class ServerProcess:
     """``policydesk serve`` in its own process group on a free 127.0.0.1 port."""
 
@@ -55,8 +63,8 @@ class ServerProcess:
         env.update({k: str(v) for k, v in self.extra_env.items()})
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "policydesk.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers)],
+            policydesk_command() + ["serve", "--host", "127.0.0.1", "--port", str(self.port),
+                                    "--workers", str(self.workers)],
             env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -16,10 +16,10 @@
     title: '民生政策助手',
     open: '政策咨询',
     close: '关闭',
-    placeholder: '请输入您的问题，如：爱心消费券每人多少钱？',
+    placeholder: '请输入您的问题',
     send: '发送',
     notice: '回答只依据已收录的政策原文，并在下方列出出处；其他问题请拨打 12333 人社服务热线。',
-    welcome: '您好！我可以回答山西失业保险、创业扶持、爱心消费券、稳定就业等政策问题，请直接输入问题。',
+    welcome: '您好！我可以回答山西失业保险、创业扶持、爱心消费券、稳定就业等政策问题。请直接输入问题，例如：爱心消费券每人多少钱？',
     pending: '正在查询政策原文…',
     slow: '网络较慢，仍在等待回复，请稍候…',
     failed: '网络连接失败，请检查网络后点“重试”。',
@@ -70,16 +70,18 @@
     try { window.localStorage.setItem(key, value); } catch (e) { memory[key] = value; }
   }
   function randomId() {
+    // Letters only: a digit run could look like a phone number and be masked in the logs.
+    var letters = 'abcdefghijklmnopqrstuvwxyz';
     var out = '';
     var bytes = null;
     var cryptoObj = window.crypto || window.msCrypto;
     if (cryptoObj && cryptoObj.getRandomValues) {
-      bytes = new Uint8Array(12);
+      bytes = new Uint8Array(20);
       cryptoObj.getRandomValues(bytes);
     }
-    for (var i = 0; i < 12; i++) {
+    for (var i = 0; i < 20; i++) {
       var b = bytes ? bytes[i] : Math.floor(Math.random() * 256);
-      out += (b < 16 ? '0' : '') + b.toString(16);
+      out += letters.charAt(b % 26);
     }
     return 'pd-' + out;
   }
@@ -143,7 +145,7 @@
     '.pd-head{background:#1a5fb4;color:#fff;padding:12px 16px;font-size:20px;font-weight:bold;position:relative}',
     '.pd-head button{position:absolute;right:8px;top:6px;background:transparent;border:0;color:#fff;font-size:18px;padding:8px 12px}',
     '.pd-notice{background:#fff8e1;color:#5d4200;font-size:15px;padding:8px 16px;border-bottom:1px solid #f0e0a0}',
-    '.pd-list{-webkit-box-flex:1;-webkit-flex:1;flex:1;overflow-y:auto;-webkit-overflow-scrolling:touch;padding:12px}',
+    '.pd-list{position:relative;-webkit-box-flex:1;-webkit-flex:1;flex:1;overflow-y:auto;-webkit-overflow-scrolling:touch;padding:12px}',
     '.pd-msg{margin:0 0 12px;max-width:92%;padding:10px 14px;border-radius:12px;word-wrap:break-word;white-space:pre-wrap}',
     '.pd-user{background:#1a5fb4;color:#fff;margin-left:auto;border-bottom-right-radius:4px}',
     '.pd-bot{background:#fff;border:1px solid #e3e5e8;border-bottom-left-radius:4px}',
@@ -355,6 +357,8 @@
 
     if (data.id) { box.appendChild(this.feedbackNode(data.id)); }
     this.add(box);
+    // A long answer is read from its first line, not from its end.
+    if (box.offsetHeight > this.list.clientHeight) { this.list.scrollTop = box.offsetTop - 8; }
   };
 
   function citationNode(c) {

@@ -131,6 +131,17 @@ def test_feedback_validation(client, fake):
     assert "13812345678" not in stored[0]["comment"]
 
 
+def test_feedback_finds_answers_whose_id_looks_like_a_number(client, fake, monkeypatch):
+    """A hex id with a 15-digit run once got 'masked' as an ID card number when logged."""
+    import assistant.answer as answer_module
+
+    monkeypatch.setattr(answer_module.uuid, "uuid4", lambda: type("U", (), {"hex": "8f584081058045689a6691a2d6360dd8"})())
+    answer = client.post("/api/ask", json={"question": "爱心消费券", "session_id": "s-13812345678"}).json()
+    assert answer["id"] == "8f584081058045689a6691a2d6360dd8"
+    assert client.post("/api/feedback", json={"answer_id": answer["id"], "rating": 1}).status_code == 200
+    assert fake.store.list_conversations(session_id="s-13812345678")
+
+
 # -- the real assistant over the ingested corpus ----------------------------------------------
 def test_real_ask_answers_the_voucher_amount_with_a_citation(real_client):
     r = real_client.post("/api/ask", json={"question": "爱心消费券每人多少钱", "session_id": "api-test"})
