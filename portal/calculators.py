@@ -96,7 +96,7 @@ def _field_input(calc: str, field):
 
 def render_page() -> None:
     widgets.page_css()
-    st.title(f"🧮 {T.CALC_TITLE}")
+    st.title(f":material/calculate: {T.CALC_TITLE}")
     st.caption(T.CALC_INTRO)
     try:
         specs = _specs()
@@ -129,7 +129,7 @@ def render_page() -> None:
     if not outcome:
         return
     if outcome.get("error"):
-        st.error(outcome["error"], icon="⚠️")
+        st.error(outcome["error"], icon=":material/error:")
         return
     _draw_result(outcome["result"])
 

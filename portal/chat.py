@@ -16,13 +16,24 @@ CHANNEL = "portal"
 
 
 def is_embed() -> bool:
+    """?embed=true: Streamlit keeps that parameter out of st.query_params and reports it
+    through st.context.is_embedded (the query parameter is the fallback for test runners)."""
+    try:
+        if st.context.is_embedded:
+            return True
+    except Exception:  # noqa: BLE001 - older runtimes without the field
+        pass
     return str(st.query_params.get("embed", "")).lower() in ("true", "1", "yes")
 
 
+STREAM_PIECES = 60   # deltas per answer: visible typing, yet bounded for long answers
+STREAM_DELAY_S = 0.02
+
+
 def _stream(text: str):
-    # A small delay makes the streaming visible in a browser; tests skip it.
-    delay = 0.0 if config.get_option("global.appTest") else 0.012
-    for piece in render.chunks(text, 3):
+    # Each delta re-renders the message in the browser, so long answers go in bigger pieces.
+    delay = 0.0 if config.get_option("global.appTest") else STREAM_DELAY_S
+    for piece in render.chunks(text, max(3, -(-len(text) // STREAM_PIECES))):
         if delay:
             time.sleep(delay)
         yield piece
@@ -45,7 +56,7 @@ def render_page() -> None:
     widgets.page_css(embed)
 
     if not embed:
-        st.title(f"{T.APP_ICON} {T.CHAT_TITLE}")
+        st.title(f":material/account_balance: {T.CHAT_TITLE}")
         st.caption(T.CHAT_INTRO)
     _scope_notice(expanded=not ss.messages and not embed)
     if not embed:
@@ -61,24 +72,26 @@ def render_page() -> None:
                 _draw_answer(msg, docs_by_id, index=i)
 
     pending = ss.pop("pending_question", None)
-    if not ss.messages and not pending:
-        _starters()
-
+    # Read the input first: the starters only show while nothing has been asked.
     prompt = st.chat_input(T.CHAT_PLACEHOLDER, max_chars=500)
     question = (prompt or pending or "").strip()
+    if not ss.messages and not question:
+        _starters()
     if question:
         ss.messages.append({"role": "user", "content": question})
         with st.chat_message("user"):
             st.markdown(render.markdown_safe(question))
         with st.chat_message("assistant"):
             msg = _answer(question)
-            _draw_answer(msg, docs_by_id, index=len(ss.messages), stream=True)
-        ss.messages.append(msg)
+            # Kept before streaming: a new question typed meanwhile stops this run, and the
+            # answer must still be in the history when the page redraws.
+            ss.messages.append(msg)
+            _draw_answer(msg, docs_by_id, index=len(ss.messages) - 1, stream=True)
 
 
 def _scope_notice(expanded: bool) -> None:
     docs = resources.documents()
-    st.info(T.SCOPE_NOTICE, icon="📄")
+    st.info(T.SCOPE_NOTICE, icon=":material/description:")
     with st.expander(T.SCOPE_LIST_TITLE.format(n=len(docs)), expanded=expanded):
         if not docs:
             st.caption(T.SCOPE_NONE)

@@ -3,6 +3,7 @@ page draws through: a citizen sees a Chinese sentence, never a traceback."""
 from __future__ import annotations
 
 import logging
+import threading
 
 import streamlit as st
 
@@ -14,17 +15,40 @@ from portal import text as T
 log = logging.getLogger("policydesk.portal")
 
 
-@st.cache_resource(show_spinner=T.LOADING)
-def _load_assistant(settings_key: str):
-    # settings_key makes a changed POLICYDESK_HOME (tests, redeploys) load a fresh assistant.
+@st.cache_resource(show_spinner=False)
+def _warming(settings_key: str):
+    """Start loading the index and embedder in the background, once per process and
+    settings (settings_key changes with POLICYDESK_HOME in tests and redeploys), so the
+    page draws at once and the first question waits only for what is left."""
     assistant = get_assistant()
-    assistant.warm_up()
-    return assistant
+    outcome: dict = {}
+
+    def warm() -> None:
+        try:
+            assistant.warm_up()
+        except BaseException as exc:  # noqa: BLE001 - re-raised to the page that needs it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=warm, name="policydesk-warm-up", daemon=True)
+    thread.start()
+    return assistant, thread, outcome
+
+
+def start_warm_up() -> None:
+    _warming(repr(get_settings()))
 
 
 def assistant():
     """The shared Assistant, warmed up; raises PolicydeskError/ImportError if not ready."""
-    return _load_assistant(repr(get_settings()))
+    key = repr(get_settings())
+    assistant, thread, outcome = _warming(key)
+    if thread.is_alive():
+        with st.spinner(T.LOADING):
+            thread.join()
+    if "error" in outcome:
+        _warming.clear()   # try again on the next run (e.g. after `policydesk ingest`)
+        raise outcome["error"]
+    return assistant
 
 
 def assistant_or_none():
@@ -56,13 +80,10 @@ def store_or_none():
 
 def documents() -> list:
     """The ingested documents (title, publisher, date) or [] if there is no index yet."""
-    try:
-        return list(assistant().documents_by_id.values())
+    try:  # only reads docs.jsonl: does not wait for the warm-up
+        return list(get_assistant().documents_by_id.values())
     except Exception:  # noqa: BLE001 - the notice then says no texts are loaded
-        try:
-            return list(get_assistant().documents_by_id.values())
-        except Exception:  # noqa: BLE001
-            return []
+        return []
 
 
 def documents_by_id() -> dict:

@@ -23,10 +23,10 @@ def _password_tag(password: str) -> str:
 
 def render_page() -> None:
     widgets.page_css()
-    st.title(f"☎️ {T.STAFF_TITLE}")
+    st.title(f":material/support_agent: {T.STAFF_TITLE}")
     password = resources.settings().staff_password
     if not password:
-        st.warning(T.STAFF_DISABLED, icon="🔒")
+        st.warning(T.STAFF_DISABLED, icon=":material/lock:")
         return
     ss = st.session_state
     # The session remembers which password it logged in with; changing it logs everyone out.
@@ -94,7 +94,7 @@ def _search_tab() -> None:
             st.markdown(f'<div class="pd-passage">{render.highlight_terms(p.get("text", ""), terms)}</div>',
                         unsafe_allow_html=True)
             cid = _citation_id(c)
-            label = ("✅ " if cid in picked else "➕ ") + T.SEARCH_PICK
+            label = (":material/check_box: " if cid in picked else ":material/add: ") + T.SEARCH_PICK
             st.button(label, key=f"pick_{rank}_{cid}", on_click=_toggle_pick, args=(c,))
 
 
@@ -283,7 +283,7 @@ def _faq_tab() -> None:
     for cid, c in list(picked.items()):
         cols = st.columns([6, 1])
         cols[0].markdown(f"- {render.citation_source_line(c)}：“{(c.get('quote') or c.get('text') or '')[:80]}”")
-        cols[1].button("✖", key=f"unpick_{cid}", on_click=_toggle_pick, args=(c,))
+        cols[1].button(":material/close:", key=f"unpick_{cid}", on_click=_toggle_pick, args=(c,))
     with st.form("faq_form"):
         st.text_area(T.FAQ_QUESTION, key="faq_q", height=70, max_chars=500)
         st.text_area(T.FAQ_ANSWER, key="faq_a", height=160, max_chars=4000)

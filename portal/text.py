@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 APP_TITLE = "民生政策助手"
-APP_ICON = "🏛️"
+APP_ICON = ":material/account_balance:"
 
 PAGE_CHAT = "政策问答"
 PAGE_CALCULATORS = "政策计算器"
@@ -31,9 +31,9 @@ STARTER_QUESTIONS = (
 )
 CHAT_PLACEHOLDER = "请输入您的问题，例如：爱心消费券每人多少钱？"
 THINKING = "正在查找政策原文…"
-FAQ_BADGE = "✅ 本答复为工作人员审核的标准口径"
-DECLINED_BADGE = "ℹ️ 现有政策文本没有涉及这个问题"
-FOLLOW_UP = "💬 {text}"
+FAQ_BADGE = ":material/verified: 本答复为工作人员审核的标准口径"
+DECLINED_BADGE = ":material/info: 现有政策文本没有涉及这个问题"
+FOLLOW_UP = ":material/help: {text}"
 CITATIONS_TITLE = "依据（点击展开原文）"
 CITATION_LABEL = "[{n}] 《{title}》：{quote}"
 CITATION_META = "**{title}**　{publisher}　{date}"
@@ -119,7 +119,7 @@ STAFF_PASSWORD = "工作人员密码"
 STAFF_LOGIN = "登录"
 STAFF_LOGOUT = "退出登录"
 STAFF_BAD_PASSWORD = "密码不正确。"
-STAFF_TABS = ("🔎 检索", "🧾 对话记录", "📋 待处理", "📚 口径库")
+STAFF_TABS = (":material/search: 检索", ":material/receipt_long: 对话记录", ":material/assignment: 待处理", ":material/library_books: 口径库")
 
 SEARCH_BOX = "查询（输入群众的问题或关键词）"
 SEARCH_PLACEHOLDER = "例如：创业担保贷款展期"
@@ -175,7 +175,7 @@ STATUS_LABELS = {
 WORK_TITLE = "待处理问题（未覆盖 + 差评）"
 WORK_EMPTY = "没有待处理的问题。"
 WORK_ITEM = "{when}　{status}　{question}"
-WORK_THUMBS_DOWN = "👎 差评"
+WORK_THUMBS_DOWN = ":material/thumb_down: 差评"
 WORK_COMMENT = "群众意见：{comment}"
 WORK_WRITE_FAQ = "为此问题写口径"
 WORK_SHOW_RECORD = "查看回答记录"
@@ -196,7 +196,7 @@ FAQ_RETIRED = "已停用。"
 FAQ_SHOW_RETIRED = "显示已停用的口径"
 FAQ_EMPTY = "口径库还是空的。"
 FAQ_ITEM = "{status}　{question}"
-FAQ_ACTIVE = "🟢 使用中"
-FAQ_RETIRED_LABEL = "⚪ 已停用"
+FAQ_ACTIVE = ":material/check_circle: 使用中"
+FAQ_RETIRED_LABEL = ":material/block: 已停用"
 FAQ_UPDATED = "更新于 {when}，作者 {author}"
 FAQ_CLEAR_CITATIONS = "清空已选依据"

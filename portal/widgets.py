@@ -69,7 +69,7 @@ def answer_record(record: dict) -> None:
         rows = []
         for p in passages:
             c = p.get("citation") or {}
-            rows.append({T.RECORD_USED: "✅" if p.get("used") else "—",
+            rows.append({T.RECORD_USED: "是" if p.get("used") else "—",
                          "score": round(float(p.get("score") or 0), 4),
                          "doc": c.get("title") or c.get("doc_id"),
                          "text": (p.get("text") or "")[:120]})

@@ -36,10 +36,10 @@ def portal_home(writable_indexed_home, monkeypatch):
 def app(portal_home):
     from streamlit.testing.v1 import AppTest
 
-    def make(page: str | None = None, **query):
+    def make(page: str | None = None, *, embedded: bool = False):
         at = AppTest.from_file(str(APP), default_timeout=180)
-        for k, v in query.items():
-            at.query_params[k] = v
+        if embedded:   # what the browser reports for ?embed=true
+            at.context["is_embedded"] = True
         at.run()
         if page:
             at.switch_page(f"portal/pages/{page}.py").run()

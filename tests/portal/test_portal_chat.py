@@ -82,7 +82,7 @@ def test_out_of_scope_question_points_to_the_hotline_without_citations(app):
 
 
 def test_embed_mode_shows_only_the_chat(app):
-    at = app(embed="true")
+    at = app(embedded=True)
     assert not at.title                     # no page title, no navigation
     assert at.chat_input                    # but the chat is there
     reply = ask(at, "爱心消费券每人多少钱")

@@ -1,0 +1,203 @@
+"""The portal in a real browser: `streamlit run` on 127.0.0.1 driven by Debian's chromium
+through Playwright. Screenshots (desktop and 390×844 phone) and timings go to test-artifacts/."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, STAFF_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+CHAT_INPUT = '[data-testid="stChatInput"] textarea'
+# The run is over and answer number `before` is fully drawn (its feedback buttons come last).
+ANSWER_DONE = """(before) => {
+  const answers = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+    .filter(m => m.querySelector('[data-testid="stChatMessageAvatarAssistant"]'));
+  if (answers.length !== before + 1) return false;
+  if (document.querySelector('[data-testid^="stStatusWidgetRunning"], [data-stale="true"]')) return false;
+  return !!answers[before].querySelector('[data-testid="stFeedback"]');
+}"""
+ANSWERS = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def portal_url(portal_home, artifacts_dir):
+    port = _free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    log = (artifacts_dir / "portal-streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", str(ROOT / "streamlit_app.py"),
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, "streamlit exited; see test-artifacts/portal-streamlit.log"
+            assert time.monotonic() < deadline, "streamlit did not start within 60 s"
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make debian-test-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _ask(page, question: str, timeout_ms: int = 120_000) -> tuple[object, float]:
+    """Type a question and wait until the app has finished drawing its answer.
+
+    While Streamlit reruns, elements of the previous run stay on the page (stale) until
+    replaced, so "an answer is visible" is not enough: wait for the run to end."""
+    before = page.locator(ANSWERS).count()
+    page.locator(CHAT_INPUT).fill(question)
+    started = time.perf_counter()
+    page.keyboard.press("Enter")
+    page.wait_for_function(ANSWER_DONE, arg=before, timeout=timeout_ms, polling=50)
+    elapsed = time.perf_counter() - started
+    answer = page.locator(ANSWERS).nth(before)
+    assert question in page.locator('[data-testid="stChatMessage"]').nth(2 * before).inner_text()
+    return answer, elapsed
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_citizen_asks_about_vouchers_and_opens_the_citation(browser, portal_url, artifacts_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    opened = time.perf_counter()
+    page.goto(portal_url)
+    page.locator(CHAT_INPUT).wait_for(timeout=60_000)
+    ready = time.perf_counter() - opened
+    page.screenshot(path=str(artifacts_dir / "portal-chat-start-desktop.png"))
+
+    answer, first_ms = _ask(page, "爱心消费券每人多少钱")
+    first_answer = time.perf_counter() - opened
+    assert "1500" in answer.inner_text()
+    citations = answer.locator('[data-testid="stExpander"]')
+    assert citations.count() >= 1
+    # Expand the citation that carries the amount (or the first one) and see it highlighted.
+    target = citations.filter(has_text="1500")
+    target = target.first if target.count() else citations.first
+    target.locator("summary").click()
+    mark = target.locator("mark").first
+    mark.wait_for(state="visible", timeout=10_000)
+    assert mark.inner_text().strip()
+    details = target.inner_text()
+    assert "山西日报" in details and "2022-12-30" in details
+    target.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "portal-chat-desktop.png"))
+
+    per_answer = []
+    for q in ("失业保险基金省级统筹从什么时候开始", "居家办公期间工资怎么发", "火车票怎么退"):
+        _, seconds = _ask(page, q)
+        per_answer.append(round(seconds, 2))
+    timings = {"page_ready_s": round(ready, 2), "open_to_first_answer_s": round(first_answer, 2),
+               "first_answer_after_enter_s": round(first_ms, 2), "per_answer_s": per_answer}
+    (artifacts_dir / "portal-timings.json").write_text(json.dumps(timings, indent=2))
+    print("portal timings:", timings)
+
+
+def test_phone_viewport_and_embed_mode_fit_the_screen(browser, portal_url, artifacts_dir):
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(portal_url)
+    page.locator(CHAT_INPUT).wait_for(timeout=60_000)
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(artifacts_dir / "portal-chat-start-phone.png"))
+    answer, _ = _ask(page, "爱心消费券每人多少钱")
+    assert "1500" in answer.inner_text()
+    first = answer.locator('[data-testid="stExpander"]').first
+    first.locator("summary").click()
+    first.locator("mark").first.wait_for(state="visible", timeout=10_000)
+    assert _no_horizontal_scroll(page)
+    box = page.locator(CHAT_INPUT).bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=str(artifacts_dir / "portal-chat-phone.png"))
+
+    embed = ctx.new_page()
+    embed.goto(f"{portal_url}/?embed=true")
+    embed.locator(CHAT_INPUT).wait_for(timeout=60_000)
+    assert embed.locator("h1").count() == 0                      # no page title in embed mode
+    assert embed.locator('[data-testid="stSidebarNav"]').count() == 0
+    answer, _ = _ask(embed, "失业保险基金省级统筹从什么时候开始")
+    assert answer.locator('[data-testid="stExpander"]').count() >= 1
+    assert _no_horizontal_scroll(embed)
+    embed.screenshot(path=str(artifacts_dir / "portal-embed-phone.png"))
+    ctx.close()
+
+
+def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifacts_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{portal_url}/calculators")
+    page.get_by_text("选择计算器").wait_for(timeout=60_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="爱心消费券").click()
+    page.get_by_label("救助身份（必填）").click()
+    page.get_by_role("option", name="特困救助供养对象").click()
+    date_box = page.get_by_label("查询日期（必填）")
+    date_box.fill("2023-02-30")
+    page.get_by_role("button", name="计算").click()
+    error = page.locator('[data-testid="stAlert"]').filter(has_text="不是真实存在的日期")
+    error.wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "portal-calculator-error.png"))
+    date_box.fill("2023-01-10")
+    page.get_by_role("button", name="计算").click()
+    page.get_by_text("计算过程").wait_for(timeout=30_000)
+    assert "1500" in page.locator('[data-testid="stMain"]').inner_text()
+    page.screenshot(path=str(artifacts_dir / "portal-calculator.png"), full_page=True)
+
+    page.goto(f"{portal_url}/staff")
+    page.get_by_label("工作人员密码").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_label("查询（输入群众的问题或关键词）").fill("创业担保贷款展期")
+    page.get_by_role("button", name="检索").click()
+    page.locator(".pd-passage mark").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stCode"]').first.wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "portal-staff-search.png"))
+    page.get_by_role("tab", name="口径库").click()
+    page.get_by_text("口径库（审核后的标准答复）").wait_for(timeout=10_000)
+    page.screenshot(path=str(artifacts_dir / "portal-staff-faq.png"))
