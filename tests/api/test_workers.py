@@ -160,10 +160,10 @@ def test_two_workers_share_conversations_and_feedback_in_postgresql(served_home,
         server.stop()
     store = Store(postgres_url)
     try:
-        assert store.dialog_get(crossed["session_id"])
         assert [(f["answer_id"], f["rating"]) for f in store.list_feedback()] == [(crossed["id"], 1)]
         turns = store.list_conversations(session_id=crossed["session_id"])
         assert len(turns) == 2 and {t["channel"] for t in turns} == {"api"}
+        assert sorted(t["status"] for t in turns)[-1] == "needs_more_info"  # the first turn asked back
     finally:
         store.dispose()
 
