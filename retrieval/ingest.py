@@ -362,6 +362,24 @@ def _recover_interrupted_swap(index_dir: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+# What shapes the index besides the sources: the code that cleans, splits, chunks and
+# indexes, and the corpus word lists. A change to any of them rebuilds the index (vectors of
+# unchanged text are still reused from the embedding cache).
+_PIPELINE_CODE = ("loaders.py", "clean.py", "articles.py", "chunking.py", "normalize.py", "lexical.py",
+                  "embedders.py", "dense.py", "indexing.py")
+_PIPELINE_LISTS = ("dictionary.txt", "stopwords.txt", "synonyms.txt")
+
+
+def pipeline_fingerprint(corpus_dir: Path) -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in [here / name for name in _PIPELINE_CODE] + [Path(corpus_dir) / n for n in _PIPELINE_LISTS]:
+        digest.update(path.name.encode())
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = True) -> IngestReport:
     """Build or update the index of ``corpus_dir`` under ``settings.index_dir``."""
     from tqdm import tqdm
@@ -380,8 +398,11 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
     hashes = {rel: _sha256(corpus_dir / rel) for rel in files}
 
     manifest = _read_manifest(index_dir)
+    fingerprint = pipeline_fingerprint(corpus_dir)
     same_setup = (manifest.get("format_version") == INDEX_FORMAT_VERSION
-                  and manifest.get("embedder") == settings.embedder)
+                  and manifest.get("embedder") == settings.embedder
+                  and manifest.get("pipeline_sha256") == fingerprint
+                  and manifest.get("chroma_url") == settings.chroma_url)
     previous_sources = manifest.get("sources", {}) if same_setup else {}
     if (same_setup and manifest.get("catalog_sha256") == catalog_digest
             and {k: v.get("sha256") for k, v in previous_sources.items()} == hashes
@@ -432,6 +453,8 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
     new_manifest = {
         "format_version": INDEX_FORMAT_VERSION,
         "embedder": settings.embedder,
+        "chroma_url": settings.chroma_url,
+        "pipeline_sha256": fingerprint,
         "catalog_sha256": catalog_digest,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "documents": len(documents),

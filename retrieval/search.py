@@ -225,8 +225,7 @@ class Searcher:
         for p in passages[:3]:
             top_tokens.update(self.tokenizer.tokenize(p.text))
         matched = sum(w for t, w in weights.items() if t in top_tokens)
-        places = [w for w in self.tokenizer.words(query) if w in self.tokenizer.places]
-        foreign = [p for p in places if p not in SHANXI_PLACES and p not in self._corpus_text]
+        foreign = self.foreign_places(query)
         terms = self.tokenizer.canonical_terms(query)
         topics = [t for t in dict.fromkeys(terms) if t in self.tokenizer.topics]
         topics_absent = [t for t in topics if not self._mentioned(t)]
@@ -246,6 +245,11 @@ class Searcher:
             "topics_absent": topics_absent,
             "topics_present": topics_present,
         }
+
+    def foreign_places(self, query: str) -> list[str]:
+        """Places outside Shanxi named in the query that no document mentions (上海, 北京…)."""
+        places = [w for w in self.tokenizer.words(normalize_text(query)) if w in self.tokenizer.places]
+        return [p for p in places if p not in SHANXI_PLACES and p not in self._corpus_text]
 
     def _mentioned(self, term: str) -> bool:
         """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not."""

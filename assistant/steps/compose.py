@@ -44,9 +44,8 @@ def follow_up_question(ctx) -> str:
 
 
 def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
-    from retrieval.extract import select_sentences
-
-    quotes = select_sentences(answer.normalized, ctx.passages, max_sentences=MAX_SENTENCES)
+    quotes = ctx.assistant.searcher.select_sentences(answer.normalized, ctx.passages,
+                                                     max_sentences=MAX_SENTENCES)
     citations = [q.to_dict() for q in quotes]
     used_ids = {(c["doc_id"]) for c in citations}
     for p in answer.passages:

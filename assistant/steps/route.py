@@ -1,7 +1,7 @@
 """Route: chit-chat, a calculator with all it needs, passages plus a follow-up question for
 a missing slot, or passages alone."""
 from assistant import messages
-from assistant.answer import CHITCHAT
+from assistant.answer import CHITCHAT, DECLINED
 from assistant.calc_fields import field_specs
 
 CALCULATORS = ("loan-deferral", "voucher", "unemployment", "probation", "benefits")
@@ -18,6 +18,13 @@ def run(answer, ctx):
         ctx.route = "search"
         return {"route": "search"}
     from calculators.registry import missing_fields
+
+    elsewhere = ctx.assistant.searcher.foreign_places(answer.normalized)
+    if elsewhere:
+        # The calculators hold Shanxi rules only: 上海的失业金 is not ours to compute.
+        answer.finish(DECLINED, messages.DECLINED, citations=[])
+        ctx.deterministic = answer.answer
+        return {"route": "declined", "calculator": u.intent, "other_region": elsewhere}
 
     fields = field_specs(u.intent)
     inputs = {k: v for k, v in u.slots.items() if k in fields}
