@@ -12,6 +12,7 @@ chunker already cut longer sentences at clause marks).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from retrieval.chunking import MAX_SENTENCE_CHARS, split_sentences
@@ -21,6 +22,10 @@ TOP_PASSAGES = 3
 PASSAGE_PRIOR = (0.30, 0.15, 0.05)  # added to a sentence's word score by passage rank
 LEXICAL_SHARE = 0.5  # weight of (a) against (b)
 KEEP_RATIO = 0.75  # a further sentence must score at least this share of the best one
+# Questions that ask for a list (有哪些, 什么培训) are answered by several sentences, each
+# naming some items, so further sentences are kept more readily.
+LIST_KEEP_RATIO = 0.55
+LIST_QUESTION = re.compile(r"哪些|哪几|有什么|什么样|都有啥|有啥")
 MIN_SCORE = 0.05
 
 
@@ -88,10 +93,11 @@ def select_sentences(query: str, passages: list, max_sentences: int = 3, searche
     scored = final
     scored.sort(key=lambda item: (item[0], item[1], item[2]), reverse=True)
     best = scored[0][0]
+    keep_ratio = LIST_KEEP_RATIO if LIST_QUESTION.search(query) else KEEP_RATIO
     chosen = [scored[0][3]]
     for score, _, _, sub in scored[1:]:
         if len(chosen) >= max_sentences:
             break
-        if score >= max(MIN_SCORE, KEEP_RATIO * best):
+        if score >= max(MIN_SCORE, keep_ratio * best):
             chosen.append(sub)
     return chosen
