@@ -258,3 +258,22 @@ def test_encrypt_field_that_is_not_base64_is_refused(wx, fake):
            f"&encrypt_type=aes&msg_signature={reference_signature(TOKEN, ts, nonce, bogus)}")
     r = wx.post(url, content=f"<xml><Encrypt><![CDATA[{bogus}]]></Encrypt></xml>".encode())
     assert r.status_code == 400 and fake.calls == []
+
+
+def test_real_assistant_answers_a_safe_mode_message(writable_indexed_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from assistant.service import get_assistant
+    from policydesk.settings import get_settings
+
+    for name, value in WECHAT_ENV.items():
+        monkeypatch.setenv(name, value)
+    with TestClient(create_app(get_settings(), get_assistant=get_assistant, warm_up=False)) as wx:
+        r = post_safe(wx, text_xml(content="爱心消费券每人多少钱", msg_id="424242"))
+        assert r.status_code == 200
+        content = open_envelope(r.text)["Content"]
+    assert "1500" in content and "依据：《" in content and "山西日报 2022-12-30" in content
+    assert len(content.encode("utf-8")) <= 2048
+    row = get_assistant().store.list_conversations(limit=1)[0]
+    assert row["channel"] == "wechat"
