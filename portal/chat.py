@@ -1,6 +1,7 @@
 """The citizen chat page: questions in, streamed cited answers out, with feedback."""
 from __future__ import annotations
 
+import html
 import logging
 import time
 import uuid
@@ -95,8 +96,11 @@ def _scope_notice(expanded: bool) -> None:
     with st.expander(T.SCOPE_LIST_TITLE.format(n=len(docs)), expanded=expanded):
         if not docs:
             st.caption(T.SCOPE_NONE)
-        for d in sorted(docs, key=lambda d: d.date, reverse=True):
-            st.markdown("- " + T.SCOPE_ITEM.format(title=d.title, publisher=d.publisher, date=d.date))
+        lines = [T.SCOPE_ITEM.format(title=d.title, publisher=d.publisher, date=d.date)
+                 for d in sorted(docs, key=lambda d: d.date, reverse=True)]
+        if lines:
+            st.markdown('<div class="pd-scope">' + "<br>".join(html.escape(x) for x in lines) + "</div>",
+                        unsafe_allow_html=True)
 
 
 def _starters() -> None:

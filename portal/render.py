@@ -107,7 +107,11 @@ def standard_reply(answer: dict) -> str:
         for n, c in enumerate(citations, 1):
             quote = (c.get("quote") or c.get("text") or "").replace("\n", "")
             source = citation_source_line(c)
-            lines.append(f"[{n}] {source}：“{quote}”" if quote else f"[{n}] {source}")
+            # A quote the answer already repeats word for word is not printed twice.
+            if quote and quote not in lines[0]:
+                lines.append(f"[{n}] {source}：“{quote}”")
+            else:
+                lines.append(f"[{n}] {source}")
     if T.HOTLINE not in "\n".join(lines):
         lines += ["", T.REPLY_HOTLINE]
     return "\n".join(lines)

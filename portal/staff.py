@@ -22,6 +22,7 @@ def _password_tag(password: str) -> str:
 
 
 def render_page() -> None:
+    st.set_page_config(layout="wide")   # passages and records read better wide
     widgets.page_css()
     st.title(f":material/support_agent: {T.STAFF_TITLE}")
     password = resources.settings().staff_password
@@ -237,6 +238,11 @@ def _worklist_tab() -> None:
     if not items:
         st.info(T.WORK_EMPTY)
         return
+    # A rating and a later comment are separate feedback rows; show every comment given.
+    comments: dict[str, list[str]] = {}
+    for fb in store.list_feedback(limit=1000):
+        if fb.get("comment"):
+            comments.setdefault(fb["answer_id"], []).append(fb["comment"])
     for item in items:
         status = T.STATUS_LABELS.get(item["status"], item["status"])
         if item.get("thumbs_down"):
@@ -244,8 +250,8 @@ def _worklist_tab() -> None:
         with st.expander(T.WORK_ITEM.format(when=render.when(item["created_at"]), status=status,
                                             question=item["question"][:60])):
             st.text(item.get("answer") or "")
-            if item.get("comment"):
-                st.markdown(T.WORK_COMMENT.format(comment=render.markdown_safe(item["comment"])))
+            for comment in comments.get(item["id"]) or ([item["comment"]] if item.get("comment") else []):
+                st.markdown(T.WORK_COMMENT.format(comment=render.markdown_safe(comment)))
             st.button(T.WORK_WRITE_FAQ, key=f"work_faq_{item['id']}", on_click=_draft_from_question,
                       args=(item["question"],))
             if st.toggle(T.WORK_SHOW_RECORD, key=f"work_rec_{item['id']}"):

@@ -29,7 +29,7 @@ STARTER_QUESTIONS = (
     "创业担保贷款可以展期多久？",
     "居家办公期间工资怎么发？",
 )
-CHAT_PLACEHOLDER = "请输入您的问题，例如：爱心消费券每人多少钱？"
+CHAT_PLACEHOLDER = "请输入您的问题"
 THINKING = "正在查找政策原文…"
 FAQ_BADGE = ":material/verified: 本答复为工作人员审核的标准口径"
 DECLINED_BADGE = ":material/info: 现有政策文本没有涉及这个问题"

@@ -87,6 +87,7 @@ CSS = """
 <style>
 mark { background: #ffe58f; padding: 0 2px; border-radius: 2px; }
 .pd-para { line-height: 1.8; font-size: 0.95rem; }
+.pd-scope { line-height: 1.9; font-size: 0.9rem; }
 .pd-passage { line-height: 1.7; font-size: 0.95rem; border-left: 3px solid #d9d9d9;
               padding-left: .6rem; margin-bottom: .3rem; }
 @media (max-width: 640px) {

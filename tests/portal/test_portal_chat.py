@@ -1,7 +1,8 @@
 """The citizen chat page, driven through Streamlit's AppTest against the real corpus."""
 from __future__ import annotations
 
-from portal_helpers import ask, assistant_messages, button, text_of
+from conftest import STAFF_PASSWORD
+from portal_helpers import ask, assistant_messages, button, login, text_of
 
 
 def test_chat_lists_the_policy_texts_it_answers_from_and_the_hotline(app):
@@ -70,8 +71,17 @@ def test_thumbs_down_with_comment_lands_in_the_staff_worklist(app):
     assert not at.exception
     from assistant.service import get_assistant
 
-    work = get_assistant().store.worklist()
-    assert any(w["thumbs_down"] and w["comment"] == "没说清楚怎么领" for w in work)
+    store = get_assistant().store
+    answer_id = at.session_state["messages"][-1]["answer"]["id"]
+    assert any(w["id"] == answer_id and w["thumbs_down"] for w in store.worklist())
+    assert {(f["rating"], f["comment"]) for f in store.list_feedback() if f["answer_id"] == answer_id} \
+        >= {(-1, "没说清楚怎么领")}
+    # Staff see the question and the comment in the console's worklist.
+    at.switch_page("portal/pages/staff.py").run()
+    login(at, STAFF_PASSWORD)
+    item = [e for e in at.expander if "爱心消费券每人多少钱" in e.label]
+    assert item and "差评" in item[0].label
+    assert any("没说清楚怎么领" in m.value for m in item[0].markdown)
 
 
 def test_out_of_scope_question_points_to_the_hotline_without_citations(app):

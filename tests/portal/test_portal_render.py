@@ -33,3 +33,12 @@ def test_standard_reply_lists_each_citation_with_source_and_hotline():
     assert "[1] 《爱心消费券》（山西日报，2022-12-30）：“发放标准为每人1500元”" in lines
     assert "[2] 《失业保险条例》第十七条：“最长为24个月”" in lines
     assert "12333" in lines[-1]
+
+
+def test_standard_reply_does_not_repeat_a_quote_the_answer_already_contains():
+    reply = render.standard_reply({
+        "answer": "根据原文：“发放标准为每人1500元”[1]",
+        "citations": [{"title": "爱心消费券", "publisher": "山西日报", "date": "2022-12-30",
+                       "quote": "发放标准为每人1500元"}]})
+    assert reply.count("发放标准为每人1500元") == 1
+    assert "[1] 《爱心消费券》（山西日报，2022-12-30）" in reply.splitlines()
