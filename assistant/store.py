@@ -164,7 +164,7 @@ class Store:
 
     def worklist(self, limit: int = 100) -> list[dict]:
         """Questions staff should look at: declined ones and those rated 👎, newest first."""
-        neg = sa.select(feedback.c.answer_id, sa.func.min(feedback.c.comment).label("comment")) \
+        neg = sa.select(feedback.c.answer_id, sa.func.max(feedback.c.comment).label("comment")) \
             .where(feedback.c.rating < 0).group_by(feedback.c.answer_id).subquery()
         q = (sa.select(conversations.c.id, conversations.c.question, conversations.c.status,
                        conversations.c.answer, conversations.c.created_at, neg.c.comment,

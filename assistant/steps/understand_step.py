@@ -73,13 +73,13 @@ def _said_in(question: str, value, today) -> bool:
 
 
 def _continues(name: str, fresh: Understanding, gave_slots: bool, text: str) -> bool:
-    """The new message continues the pending calculator unless it is a question of its own:
-    another calculator's topic, a greeting, or a longer question that fills nothing."""
+    """The new message continues the pending calculator when it answers what we asked (it
+    fills a slot); another topic, a greeting or a question that fills nothing starts afresh."""
     if fresh.intent == name:
         return True
     if fresh.intent != "search" or any(c != name for c in fresh.candidates):
         return False
-    return gave_slots or len(text) <= 12
+    return gave_slots
 
 
 def _short_answer(pending: dict, text: str, today) -> dict:

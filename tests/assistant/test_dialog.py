@@ -47,3 +47,9 @@ def test_another_worker_continues_the_conversation(writable_indexed_home):
     reset_assistant()  # a different process would build its own assistant from the database
     reply = get_assistant().ask("两年", session_id=session, today="2023-03-01", log=False)
     assert reply.calculator and reply.calculator["result"]["max_probation_months"] == 2
+
+
+def test_short_unrelated_question_after_a_follow_up_is_not_taken_as_the_answer(writable_indexed_home):
+    first, second = converse(["创业担保贷款可以展期多久", "火车票怎么退"])
+    assert first.status == "needs_more_info"
+    assert second.declined and second.follow_up is None
