@@ -80,7 +80,7 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"policydesk serve did not start in {timeout:.0f}s:\n{self.log_text()[-3000:]}")
 
-    def wait_warm(self, timeout: float = 90.0) -> set[str]:
+    def wait_warm(self, timeout: float = 120.0) -> set[str]:
         """Poll /healthz on fresh connections until every worker reports itself warm
         (workers are told apart by X-Policydesk-Worker when POLICYDESK_EXPOSE_WORKER=1)."""
         warm: set[str] = set()
