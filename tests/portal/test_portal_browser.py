@@ -213,10 +213,19 @@ def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifact
 
     # Turn the standard reply into an approved answer and save it in the 口径库.
     page.get_by_role("button", name="以此答复新建口径").click()
-    page.get_by_role("tab", name="口径库").click()
+    # The click reruns the script; a tab clicked mid-rerun is reset, so click until it holds.
     question = page.get_by_role("textbox", name="问题")
-    question.wait_for(timeout=10_000)
-    assert question.input_value() == "创业担保贷款展期"
+    deadline = time.monotonic() + 60
+    while True:
+        page.get_by_role("tab", name="口径库").click()
+        try:
+            question.wait_for(timeout=5_000)
+            if question.input_value() == "创业担保贷款展期":
+                break
+        except Exception:
+            pass
+        assert time.monotonic() < deadline, "the saved search never reached the 口径库 form"
+        page.wait_for_timeout(500)
     page.get_by_role("button", name="保存口径").click()
     page.get_by_text("已保存。").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="停用").count() == 1
