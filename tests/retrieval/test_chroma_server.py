@@ -1,11 +1,11 @@
 """A Chroma server gives the same top passages as the embedded store."""
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from helpers import free_port, stop_process
 
 from policydesk.settings import get_settings
 from retrieval.documents import DOCS_FILE, load_documents
@@ -15,15 +15,9 @@ from retrieval.search import Searcher
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     exe = ROOT / ".venv" / "bin" / "chroma"
     if not exe.exists():
         pytest.skip("chroma CLI not installed")
@@ -44,11 +38,7 @@ def chroma_server(tmp_path):
             pytest.fail("chroma server did not start")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 @pytest.mark.server
