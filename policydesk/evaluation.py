@@ -89,8 +89,7 @@ def run_eval(path, k: int = 3) -> dict:
     for case in cases:
         q = str(case["question"])
         result = {"id": case["id"], "question": q, "kind": case["kind"]}
-        answer = _as_dict(assistant.ask(q, today=case.get("today"), log=False)
-                          if _accepts_log(assistant) else assistant.ask(q, today=case.get("today")))
+        answer = _as_dict(assistant.ask(q, today=case.get("today"), log=False))
         declined = bool(answer.get("declined"))
         citations = answer.get("citations") or []
         result.update(declined=declined, answer=answer.get("answer", ""))
@@ -154,15 +153,6 @@ def run_eval(path, k: int = 3) -> dict:
         "seconds": round(time.perf_counter() - started, 2),
         "results": results,
     }
-
-
-def _accepts_log(assistant) -> bool:
-    import inspect
-
-    try:
-        return "log" in inspect.signature(assistant.ask).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def print_summary(summary: dict) -> None:
