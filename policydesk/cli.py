@@ -167,9 +167,28 @@ def bench(scales, quick, with_api, as_json):
     """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth."""
     from policydesk.bench import print_bench, run_bench
 
-    result = run_bench(scales=[int(s) for s in scales.split(",") if s.strip()], quick=quick,
+    result = run_bench(scales=parse_scales(scales), quick=quick,
                        with_api=with_api, progress=not as_json)
     emit(result, as_json, print_bench)
+
+
+def parse_scales(text: str) -> list[int]:
+    """"1,10,100" → [1, 10, 100]; each a whole number from 1 to 1000, repeats dropped."""
+    from policydesk.errors import InputError
+
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 1000:
+            raise InputError(f"规模应为 1 到 1000 的整数，用逗号分隔：{part}",
+                             f"--scales takes whole numbers 1..1000, comma-separated: {part!r}", field="scales")
+        if int(part) not in out:
+            out.append(int(part))
+    if not out:
+        raise InputError("请至少给出一个规模，例如 --scales 1,10", "--scales is empty", field="scales")
+    return out
 
 
 def _register_calc():

@@ -26,6 +26,20 @@ KEEP_RATIO = 0.75  # a further sentence must score at least this share of the be
 # naming some items, so further sentences are kept more readily.
 LIST_KEEP_RATIO = 0.55
 LIST_QUESTION = re.compile(r"哪些|哪几|有什么|什么样|都有啥|有啥")
+
+# Expected answer type: a question asking for an amount is best answered by a sentence
+# that states one, likewise for dates and durations (classic QA answer typing).
+ANSWER_TYPES = (
+    (re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|金额|补贴多少|标准是多少"),
+     re.compile(r"\d[\d.]*(?:万|亿)?元")),
+    (re.compile(r"什么时候|何时|哪天|几号|几月|截止|到什么时间|啥时候"),
+     re.compile(r"\d{4}年|\d{1,2}月(?:\d{1,2}日|底|初)?")),
+    (re.compile(r"几次|几回|多少次|几轮|几批"),
+     re.compile(r"[\d一两二三四五六七八九十]+(?:次|回|轮|批)")),
+    (re.compile(r"多久|多长时间|多长|几个月|几年|期限"),
+     re.compile(r"\d+(?:年|个月|天|日)(?!\d)|不超过")),
+)
+ANSWER_TYPE_BONUS = 0.15
 MIN_SCORE = 0.05
 
 
@@ -57,6 +71,7 @@ def select_sentences(query: str, passages: list, max_sentences: int = 3, searche
     query_tokens = list(dict.fromkeys(tokenizer.tokenize(query, expand=True)))
     weights = {t: idf(t) for t in query_tokens}
     total = sum(weights.values()) or 1.0
+    wanted = [shape for asks, shape in ANSWER_TYPES if asks.search(query)]
     sentence_vectors = getattr(searcher, "sentence_vectors", None) or {}
     query_vector = searcher.query_vector(query) if sentence_vectors else None
 
@@ -74,6 +89,8 @@ def select_sentences(query: str, passages: list, max_sentences: int = 3, searche
             overlap = sum(w for t, w in weights.items() if t in tokens) / total
             if len(sub.quote) < 8:  # a bare heading such as 实施“X”计划。 answers nothing
                 overlap *= 0.5
+            if any(shape.search(sub.quote) for shape in wanted):
+                overlap += ANSWER_TYPE_BONUS
             vector = sentence_vectors.get(key)
             similarity = float(vector @ query_vector) if vector is not None else None
             scored.append([overlap, similarity, rank, start, sub])
