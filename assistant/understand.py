@@ -169,7 +169,9 @@ def extract_slots(name: str, text: str, today: date) -> tuple[dict, dict]:
         if re.search(r"无固定期限", text):
             slots["open_ended"] = True
         for d in durations:
-            label = _nearest_keyword(text, d.start, d.end, {"contract_months": r"合同|签", "probation_months": r"试用"})
+            label = _nearest_keyword(text, d.start, d.end, {"contract_months": r"合同|签",
+                                                            "probation_months": r"试用",
+                                                            "extension_months": r"延长|顺延|延期|再延|推迟转正"})
             if label and label not in slots:
                 slots[label] = d.months
         if re.search(r"以完成一定工作任务为期限|完成一定工作任务", text):

@@ -23,6 +23,8 @@ def u(text):
      {"contribution_years": 3.0, "involuntary": False}),
     ("簽了兩年的勞動合同，試用期最長幾個月？", "probation", {"contract_months": 24}),
     ("合同一年，公司约定试用期3个月，合法吗", "probation", {"contract_months": 12, "probation_months": 3}),
+    ("合同两年，已经约定2个月试用期，公司说要再延长1个月，合法吗", "probation",
+     {"contract_months": 24, "probation_months": 2, "extension_months": 1}),
     ("我妈是特困供养人员，不会用智能手机，消费券怎么领", "voucher", {"category": "tekun", "smartphone": False}),
     ("我家是低保户，能领爱心消费券吗", "voucher", {"category": "dibao"}),
     ("我是返乡农民工，想开个小店，有哪些政策能享受", "benefits",
