@@ -148,7 +148,10 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         version=VERSION,
         description="回答山西民生政策问题：只依据收录的政策原文作答并给出出处；金额、日期由规则计算器给出。",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    _install_offline_docs(app)
     app.state.settings = settings
     app.state.wechat = wechat
     app.state.get_assistant = get_assistant
@@ -357,3 +360,20 @@ def openapi_text() -> str:
 if __name__ == "__main__":  # python -m api.app  → rewrites api/openapi.json
     OPENAPI_FILE.write_text(openapi_text(), encoding="utf-8")
     print(f"wrote {OPENAPI_FILE}")
+
+
+def _install_offline_docs(app) -> None:
+    """/docs with Swagger UI served from the swagger-ui-bundle package, not a CDN: the
+    bureau's servers may have no internet access."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title} — 接口文档",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")

@@ -27,3 +27,10 @@ def test_schema_documents_the_contract(client):
 def test_committed_schema_is_valid_json_with_chinese_descriptions():
     schema = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
     assert "民生政策助手" in schema["info"]["title"]
+
+
+def test_docs_page_needs_no_cdn(client):
+    page = client.get("/docs").text
+    assert "cdn." not in page and "/docs-assets/swagger-ui-bundle.js" in page
+    js = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
