@@ -145,7 +145,7 @@ def test_two_workers_share_conversations_and_feedback_in_postgresql(served_home,
     crossed = None
     try:
         server.wait_warm()  # a worker still warming just answers its first request later
-        for n in range(12):  # fresh connections until one conversation spans both workers
+        for n in range(40):  # fresh connections until one conversation spans both workers
             session = f"pg-{n}"
             first = httpx.post(server.url + "/api/ask", json={"question": "我能领多少爱心消费券", "session_id": session},
                                timeout=60)
