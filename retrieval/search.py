@@ -229,7 +229,14 @@ class Searcher:
         terms = self.tokenizer.canonical_terms(query)
         topics = [t for t in dict.fromkeys(terms) if t in self.tokenizer.topics]
         topics_absent = [t for t in topics if not self._mentioned(t)]
-        topics_present = [t for t in topics if self._mentioned(t)]
+        # A covered topic found only inside an absent one does not count: 最低工资标准 is not
+        # about the 工资 (→ 劳动报酬) the corpus mentions.
+        words = self.tokenizer.words(query)
+        inside = {w for w in words if any(w != t and w in t for t in topics_absent)}
+        outside_terms = [w for w in words if w not in inside]
+        outside_terms += [c for w in outside_terms for c in self.tokenizer.synonyms.get(w, ())]
+        topics_present = [t for t in dict.fromkeys(outside_terms)
+                          if t in self.tokenizer.topics and self._mentioned(t)]
         unknown = [t for t in tokens if t not in self.lexical.vocab and len(t) >= 2]
         sims = sorted((p.dense_score for p in passages), reverse=True)
         top = sims[0] if sims else 0.0
