@@ -1,6 +1,6 @@
 """Retrieve: hybrid search over the passages and the calibrated coverage decision."""
 from assistant import messages
-from assistant.answer import DECLINED, NEEDS_MORE_INFO
+from assistant.answer import DECLINED
 
 SEARCH_K = 8
 

@@ -27,7 +27,6 @@ def ask_with(model, question, monkeypatch, today="2023-01-10"):
     monkeypatch.setenv("POLICYDESK_LLM_TIMEOUT", "1")
     assistant = get_assistant()
     assistant.__dict__["llm"] = model
-    baseline = get_assistant()
     answer = assistant.ask(question, today=today, log=False)
     return answer
 

@@ -1,7 +1,6 @@
 """The hotline staff console: password, search with highlights, records, worklist, 口径库."""
 from __future__ import annotations
 
-import pytest
 from conftest import STAFF_PASSWORD
 from portal_helpers import ask, button, login, text_of
 
