@@ -270,3 +270,15 @@ def all_references() -> list[tuple[str, dict]]:
     for program in data.get("programs", []):
         out.extend((f"program:{program['id']}", r) for r in program["citations"])
     return out
+
+
+def statute_citations(prefix: str) -> list[dict]:
+    """The national-law articles behind the parameters named ``prefix.*``, once each, in
+    rule-file order: what a general answer about that calculator's rules can quote."""
+    out: list[dict] = []
+    for name, p in parameters().items():
+        if name.startswith(prefix + ".") and "statute" in p.reference:
+            c = citation(p.reference)
+            if c not in out:
+                out.append(c)
+    return out

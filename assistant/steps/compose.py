@@ -20,6 +20,8 @@ def run(answer, ctx):
     elif ctx.route == "follow_up":
         question = follow_up_question(ctx)
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ("", [])
+        rules, citations = compose_statutes(ctx.understanding.intent, citations)
+        body = "\n".join(part for part in (body, rules) if part)
         answer.follow_up = question
         text = f"{body}\n\n{messages.FOLLOW_UP_PREFIX}{question}" if body else question
         answer.finish(NEEDS_MORE_INFO, text, citations=citations)
@@ -41,6 +43,19 @@ def follow_up_question(ctx) -> str:
     if problem:
         return messages.BAD_SLOT.format(label=spec.get("label_zh", field), problem=problem.rstrip("。")) + ask
     return ask
+
+
+def compose_statutes(name: str, citations: list[dict]) -> tuple[str, list[dict]]:
+    """While we wait for the missing fact, quote the national law the calculator applies
+    (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
+    from calculators.rules import statute_citations
+
+    lines, citations = [], list(citations)
+    for c in statute_citations(name.replace("-", "_")):
+        citations.append(c)
+        lines.append(messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"],
+                                                   text=c["text"], n=len(citations)))
+    return "\n".join(lines), citations
 
 
 def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:

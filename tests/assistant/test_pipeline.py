@@ -94,3 +94,13 @@ def test_calculators_in_chat_eval_set(writable_indexed_home):
     summary = run_eval(str(ROOT / "eval" / "chat-cases.yaml"), k=3)
     assert summary["cases"] >= 25
     assert summary["answer_accuracy"] >= 0.9, summary["failures"]
+
+
+def test_a_general_rule_question_gets_the_statute_while_the_fact_is_asked(writable_indexed_home):
+    answer = get_assistant().ask("失业保险金最长能领多长时间？", session_id="s-general", log=False)
+    assert answer.status == "needs_more_info" and "多少年" in answer.follow_up
+    statutes = [c for c in answer.citations if c.get("statute")]
+    assert {c["article"] for c in statutes} >= {"第十七条"}
+    assert "24个月" in answer.answer
+    n = answer.citations.index(next(c for c in statutes if c["article"] == "第十七条")) + 1
+    assert f"[{n}]" in answer.answer
