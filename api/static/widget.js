@@ -366,7 +366,7 @@
     var button = el('button', 'pd-cite-btn', '▸ ' + citationLabel(c));
     button.type = 'button';
     button.setAttribute('aria-expanded', 'false');
-    var quote = el('blockquote', 'pd-quote', c.quote || '');
+    var quote = el('blockquote', 'pd-quote', c.quote || c.text || '');
     show(quote, false);
     button.onclick = function () {
       var open = button.getAttribute('aria-expanded') !== 'true';
