@@ -25,6 +25,11 @@ def _fields_of(spec):
     return spec.get("fields", []) if isinstance(spec, dict) else getattr(spec, "fields", [])
 
 
+def all_field_specs() -> dict:
+    """{calculator name: {field name: field dict}} for every calculator."""
+    return _specs()
+
+
 def field_specs(name: str) -> dict:
     return _specs().get(name, {})
 

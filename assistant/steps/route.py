@@ -2,10 +2,7 @@
 a missing slot, or passages alone."""
 from assistant import messages
 from assistant.answer import CHITCHAT, DECLINED
-from assistant.calc_fields import field_specs
-
-CALCULATORS = ("loan-deferral", "voucher", "unemployment", "probation", "benefits")
-
+from assistant.calc_fields import all_field_specs, field_specs
 
 def run(answer, ctx):
     u = ctx.understanding
@@ -14,7 +11,7 @@ def run(answer, ctx):
         answer.finish(CHITCHAT, messages.THANKS if thanks else messages.CHITCHAT, citations=[])
         ctx.deterministic = answer.answer
         return {"route": "chitchat"}
-    if u.intent not in CALCULATORS:
+    if u.intent not in all_field_specs():
         ctx.route = "search"
         return {"route": "search"}
     from calculators.registry import missing_fields

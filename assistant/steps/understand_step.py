@@ -17,7 +17,7 @@ def run(answer, ctx):
         name = pending["calculator"]
         slots, problems = extract_slots(name, text, ctx.today)
         slots = {**_short_answer(pending, text, ctx.today), **slots}
-        if _continues(name, fresh, bool(slots or problems), text):
+        if _continues(name, fresh, bool(slots or problems)):
             merged = Understanding(name, {**pending.get("slots", {}), **slots}, problems,
                                    fresh.candidates, True)
             ctx.understanding = merged
@@ -38,10 +38,10 @@ def run(answer, ctx):
 def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]:
     """Let the optional model pick a calculator the keywords missed. It only chooses: each
     slot value it proposes must be found in the question itself, or it is dropped."""
-    from assistant.calc_fields import _specs, calculator_title
+    from assistant.calc_fields import all_field_specs, calculator_title
     from assistant.llm import choose_calculator
 
-    specs = _specs()
+    specs = all_field_specs()
     try:
         choice = choose_calculator(ctx.assistant.llm, answer.normalized, ctx.today.isoformat(), specs,
                                    {n: calculator_title(n) for n in specs}, ctx.assistant.settings.llm_timeout_s)
@@ -72,7 +72,7 @@ def _said_in(question: str, value, today) -> bool:
     return str(value) in question or len(str(value)) <= 12  # choice values such as tekun
 
 
-def _continues(name: str, fresh: Understanding, gave_slots: bool, text: str) -> bool:
+def _continues(name: str, fresh: Understanding, gave_slots: bool) -> bool:
     """The new message continues the pending calculator when it answers what we asked (it
     fills a slot); another topic, a greeting or a question that fills nothing starts afresh."""
     if fresh.intent == name:

@@ -2,13 +2,13 @@
 expected outputs (only the listed keys are compared) or the field a bad input names."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 import yaml
 
 from calculators.registry import run_calculator
+from calculators.rules import jsonable
 from policydesk.errors import InputError
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "calculators" / "cases"
@@ -25,16 +25,6 @@ def load_cases():
 
 
 CASES = load_cases()
-
-
-def _plain(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def _lookup(result, path: str):
@@ -62,7 +52,7 @@ def test_there_are_cases_for_every_calculator():
 @pytest.mark.parametrize("case", CASES)
 def test_rule_case(case):
     assert set(case) <= KNOWN_KEYS, f"unknown keys in case: {set(case) - KNOWN_KEYS}"
-    inputs = _plain(case.get("input") or {})
+    inputs = jsonable(case.get("input") or {})
     if "error" in case:
         with pytest.raises(InputError) as info:
             run_calculator(case["calculator"], inputs, today=case.get("today"))
@@ -70,7 +60,7 @@ def test_rule_case(case):
         assert info.value.message_zh and info.value.message_en
         return
     result = run_calculator(case["calculator"], inputs, today=case.get("today"))
-    expected = {**_plain(case.get("output") or {}), **_plain(case.get("output_paths") or {})}
+    expected = {**jsonable(case.get("output") or {}), **jsonable(case.get("output_paths") or {})}
     for key, want in expected.items():
         got = _lookup(result, key)
         if isinstance(want, list) and all(isinstance(w, str) for w in want) and isinstance(got, list) \
