@@ -39,6 +39,10 @@ class Settings:
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
     trust_proxy: bool = False
+    # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml.
+    regions: tuple[str, ...] | None = None
+    # A folder of vectors shared by every build on this machine (POLICYDESK_EMBED_CACHE).
+    embed_cache: Path | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -82,6 +86,9 @@ class Settings:
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
             trust_proxy=(_env("POLICYDESK_TRUST_PROXY", "0") or "0").lower() in ("1", "true", "yes"),
+            embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
+            regions=tuple(r.strip() for r in _env("POLICYDESK_REGIONS", "").replace("，", ",").split(",")
+                          if r.strip()) or None,
         )
 
 

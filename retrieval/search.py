@@ -23,17 +23,14 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
-from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
+from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
+from retrieval.regions import NATIONAL, Regions, load_regions
 
 LEXICAL_WEIGHT = 0.6
 DENSE_CANDIDATES = 50  # how many nearest chunks Chroma returns before fusion
 LEXICAL_CANDIDATES = 50
-
-# Places in Shanxi: a question about them is still about the province's policy.
-SHANXI_PLACES = frozenset({"山西", "山西省", "太原", "大同", "阳泉", "长治", "晋城", "朔州", "晋中",
-                           "运城", "忻州", "临汾", "吕梁", "全省", "我省", "本省"})
 
 
 @dataclass
@@ -97,7 +94,8 @@ class Searcher:
     """Loads the index once; thread-safe for searching."""
 
     def __init__(self, index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
-                 lexical: LexicalIndex, dense: DenseStore, embedder):
+                 lexical: LexicalIndex, dense: DenseStore, embedder, corpus_data: Path | None = None,
+                 served_regions: tuple[str, ...] | None = None):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -106,12 +104,20 @@ class Searcher:
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
-        self.tokenizer = get_tokenizer()
+        # the word lists and regions the index was built with (older indexes: the corpus's)
+        data_dir = self.index_dir / CORPUS_DATA
+        if not data_dir.is_dir():
+            data_dir = corpus_data
+        self.tokenizer = get_tokenizer(data_dir)
+        self.regions: Regions = load_regions(data_dir)
+        self.served_places = self.regions.served_places(served_regions)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents)
+        # what local documents (not national law) mention: a place named there is covered
+        self._local_text = "\n".join(d.text + "\n" + d.title for d in documents if d.region != NATIONAL)
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -132,7 +138,9 @@ class Searcher:
         else:
             client = open_client(_ServerSettings(None), index_dir)
         dense = DenseStore(client, manifest["collection"], embedder, create=False)
-        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder)
+        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder,
+                   corpus_data=getattr(settings, "corpus_dir", None),
+                   served_regions=getattr(settings, "regions", None))
 
     def is_stale(self) -> bool:
         """True when a new ingest swapped another index in (build id changed on disk)."""
@@ -254,9 +262,10 @@ class Searcher:
         }
 
     def foreign_places(self, query: str) -> list[str]:
-        """Places outside Shanxi named in the query that no document mentions (上海, 北京…)."""
+        """Places named in the query (dictionary tag ns) outside the regions served
+        (regions.yaml) that no local document mentions: 上海, 北京 … for a Shanxi desk."""
         places = [w for w in self.tokenizer.words(normalize_text(query)) if w in self.tokenizer.places]
-        return [p for p in places if p not in SHANXI_PLACES and p not in self._corpus_text]
+        return [p for p in places if p not in self.served_places and p not in self._local_text]
 
     def _mentioned(self, term: str) -> bool:
         """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not."""
