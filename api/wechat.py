@@ -32,6 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from api import messages as M
+from policydesk.citation import citation_label
 from policydesk.privacy import mask_pii
 
 log = logging.getLogger("policydesk.wechat")
@@ -159,6 +160,8 @@ def _cut(text: str, max_bytes: int) -> str:
 
 
 def short_citation(c: dict) -> str:
+    if c.get("statute"):
+        return citation_label(c)
     if c.get("title"):
         parts = ["《" + c["title"] + "》", c.get("publisher") or "", c.get("date") or ""]
         return " ".join(p for p in parts if p).replace("》 ", "》", 1)

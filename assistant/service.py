@@ -72,12 +72,25 @@ class Assistant:
         passages = self.searcher.search(normalize_text(query), k=k)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
-    def calculate(self, name: str, inputs: dict) -> dict:
+    def calculate(self, name: str, inputs: dict, today: date | None = None) -> dict:
         from assistant.citations import enrich_citations
         from calculators.registry import run_calculator
 
         result = run_calculator(name, inputs)
-        return enrich_citations(result, self._docs_or_empty())
+        return enrich_citations(result, self._docs_or_empty(), self.statutes, today)
+
+    def resolve_citations(self, citations: list[dict], today: date | None = None) -> list[dict]:
+        """Rule references completed from the corpus (statute wording cut from the articles)."""
+        from assistant.citations import enrich_citation
+
+        docs = self._docs_or_empty()
+        return [enrich_citation(c, docs, self.statutes, today) for c in citations]
+
+    @cached_property
+    def statutes(self) -> dict:
+        from assistant.citations import statutes_by_name
+
+        return statutes_by_name(self._docs_or_empty())
 
     def _docs_or_empty(self) -> dict:
         try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import click
 
-from calculators.registry import CALCULATORS, CalculatorSpec, Field, run_calculator
+from calculators.registry import CALCULATORS, CalculatorSpec, Field
+from policydesk.citation import citation_label
 from policydesk.cli import emit, handle_errors, json_option
 
 
@@ -52,7 +53,8 @@ def _print_human(result: dict) -> None:
     click.echo("依据：")
     for i, c in enumerate(result.get("citations", []), 1):
         if "statute" in c:
-            click.echo(f"  [{i}] {c['statute']}{c['article']}：{c['text']}")
+            quote = f"：“{c['quote']}”" if c.get("quote") else ""
+            click.echo(f"  [{i}] {citation_label(c)}{quote}")
         else:
             click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
 
@@ -66,7 +68,11 @@ def _label(result: dict, field_name: str) -> str:
 
 def _make_command(spec: CalculatorSpec) -> click.Command:
     def run(as_json, **inputs):
-        result = run_calculator(spec.name, {k: v for k, v in inputs.items() if v is not None})
+        from assistant.service import get_assistant
+
+        # Through the assistant, so the statute wording of the citations is cut from the
+        # ingested corpus (without an index, the citations name the article only).
+        result = get_assistant().calculate(spec.name, {k: v for k, v in inputs.items() if v is not None})
         emit(result, as_json, _print_human)
 
     run.__doc__ = f"{spec.title_zh}：{spec.description}"

@@ -6,6 +6,7 @@ import html
 import re
 from datetime import datetime
 
+from policydesk.citation import citation_label
 from portal import text as T
 
 
@@ -91,7 +92,7 @@ def _article(article) -> str:
 
 def citation_source_line(citation: dict) -> str:
     if citation.get("statute"):
-        return f"{citation['statute']}{_article(citation.get('article'))}"
+        return citation_label({**citation, "article": _article(citation.get("article"))})
     parts = [p for p in (citation.get("publisher"), citation.get("date")) if p]
     return f"《{citation.get('title') or citation.get('doc_id', '')}》（{'，'.join(parts)}）"
 

@@ -20,7 +20,7 @@ def run(answer, ctx):
     elif ctx.route == "follow_up":
         question = follow_up_question(ctx)
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ("", [])
-        rules, citations = compose_statutes(ctx.understanding.intent, citations)
+        rules, citations = compose_statutes(ctx.understanding.intent, citations, ctx)
         body = "\n".join(part for part in (body, rules) if part)
         answer.follow_up = question
         text = f"{body}\n\n{messages.FOLLOW_UP_PREFIX}{question}" if body else question
@@ -45,16 +45,20 @@ def follow_up_question(ctx) -> str:
     return ask
 
 
-def compose_statutes(name: str, citations: list[dict]) -> tuple[str, list[dict]]:
+def compose_statutes(name: str, citations: list[dict], ctx) -> tuple[str, list[dict]]:
     """While we wait for the missing fact, quote the national law the calculator applies
-    (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
+    (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered.
+    The wording is cut from the ingested statute; an article already quoted is not repeated."""
     from calculators.rules import statute_citations
 
     lines, citations = [], list(citations)
-    for c in statute_citations(name.replace("-", "_")):
+    for c in ctx.assistant.resolve_citations(statute_citations(name.replace("-", "_")), ctx.today):
+        if not c.get("quote") or any(q.get("doc_id") == c.get("doc_id") and q.get("start", -1) <= c["start"]
+                                     and c["end"] <= q.get("end", -1) for q in citations):
+            continue
         citations.append(c)
         lines.append(messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"],
-                                                   text=c["text"], n=len(citations)))
+                                                   text=c["quote"], n=len(citations)))
     return "\n".join(lines), citations
 
 
