@@ -48,7 +48,7 @@ def test_changing_one_file_redoes_only_that_file(make_corpus, settings, search_i
     (corpus / GUIDE).write_text(GUIDE_TEXT.replace("求职创业补贴", "求职创业补贴，每人 1000 元"), encoding="utf-8")
     seen = []
     real = ingest.ingest_source
-    monkeypatch.setattr(ingest, "ingest_source", lambda path, rel, entries: seen.append(rel) or real(path, rel, entries))
+    monkeypatch.setattr(ingest, "ingest_source", lambda path, rel, *rest: seen.append(rel) or real(path, rel, *rest))
     report = ingest_corpus(settings, corpus, progress=False)
     assert seen == [GUIDE]
     assert _statuses(report) == {"sources/seed.txt": "unchanged", GUIDE: "ingested"}
