@@ -96,7 +96,7 @@ def test_failing_build_keeps_the_previous_index(make_corpus, settings, monkeypat
     before = {p.name: p.read_bytes() for p in settings.index_dir.iterdir()}
     (corpus / GUIDE).write_text(GUIDE_TEXT + "\n新增一段。\n", encoding="utf-8")
 
-    def broken_build(documents, out_dir, settings, previous_dir, progress):
+    def broken_build(documents, out_dir, settings, previous_dir, progress, corpus_dir=None):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ingest, "build_search_index", broken_build)
