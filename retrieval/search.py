@@ -50,6 +50,22 @@ ANSWER_TYPES = (
     (re.compile(r"多久|多长时间|多长|几天|几个月|几年|期限|时限|时效|多少天|什么时候|啥时候|哪天|几号|几个?小时|多少小时"),
      re.compile(rf"{_NUM}+(?:个)?(?:日|天|月|年|小时|周|工作日)(?:内|以内|以上|之内)?|之日起|期满|期间")),
 )
+# Questions asking for one figure (an amount, a rate, an age, a number of days …), and how
+# a text states a figure of that kind. A question asking for a figure that none of the top
+# passages states is not answered by the corpus even when the topic is there: the law
+# leaves 失业保险金的标准, 最低工资, 低保标准, 公积金贷款利率 … to provinces or other bodies.
+_BOUND = r"不得超过|不超过|不得低于|不低于|最高不|最低不"
+FIGURE_QUESTIONS = (
+    ("amount", re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|补多少|赔多少|贷多少|多少万|涨了多少|"
+                          r"每月.{0,6}多少|一个月.{0,4}多少|标准是多少|利率|额度"),
+     re.compile(rf"{_NUM}+(?:元|万元|倍)|百分之|%|‰|{_NUM}+个月(?:的)?(?:本人)?(?:工资|缴费工资)|{_NUM}+个月的|{_BOUND}")),
+    ("percent", re.compile(r"百分之几|百分之多少|比例是多少|多少比例|几成|百分比"),
+     re.compile(rf"百分之|%|‰|{_NUM}+倍|{_NUM}成|{_BOUND}")),
+    ("age", re.compile(r"多少岁|几岁|多大岁数|多大年龄|年龄.{0,4}多少"), re.compile(rf"{_NUM}+(?:周岁|岁)|{_BOUND}")),
+    ("days", re.compile(r"几天|多少天"), re.compile(rf"{_NUM}+(?:天|日|个工作日)|{_BOUND}")),
+    ("months", re.compile(r"几个月|多少个月"), re.compile(rf"{_NUM}+(?:个月|年)|{_BOUND}")),
+    ("grades", re.compile(r"几档|哪几档|多少档"), re.compile(rf"{_NUM}+(?:档|个档次)")),
+)
 # A question naming an article: 劳动合同法第四十七条, 《失业保险条例》第17条.
 _ARTICLE_ASKED = re.compile(r"《?([\u4e00-\u9fff（）()]{2,40}?)》?第([〇零一二三四五六七八九十百千两0-9]+)条(之[一二三四五六七八九十])?")
 
@@ -350,6 +366,8 @@ class Searcher:
         topics_present = [t for t in dict.fromkeys(outside_terms)
                           if t in self.tokenizer.topics and self._mentioned(t)]
         unknown = [t for t in tokens if t not in self.lexical.vocab and len(t) >= 2]
+        asked = [(name, shape) for name, asks, shape in FIGURE_QUESTIONS if asks.search(query)]
+        stated = [name for name, shape in asked if any(shape.search(p.text) for p in passages[:3])]
         sims = sorted((p.dense_score for p in passages), reverse=True)
         top = sims[0] if sims else 0.0
         background = self._background_similarity(query)
@@ -363,20 +381,28 @@ class Searcher:
             "foreign_places": foreign,
             "topics_absent": topics_absent,
             "topics_present": topics_present,
+            "figure_asked": [name for name, _ in asked],
+            "figure_stated": stated,
         }
 
     def foreign_places(self, query: str) -> list[str]:
         """Places named in the query (dictionary tag ns) outside the regions served
         (regions.yaml) that no local document mentions: 上海, 北京 … for a Shanxi desk."""
-        places = [w for w in self.tokenizer.words(normalize_text(query)) if w in self.tokenizer.places]
+        words = self.tokenizer.words(normalize_text(query))
+        if any(w in self.served_places for w in words):
+            return []  # 从太原换到北京上班: a question from here about there is ours
+        places = [w for w in words if w in self.tokenizer.places]
         return [p for p in places if p not in self.served_places and p not in self._local_text]
 
-    def _mentioned(self, term: str) -> bool:
-        """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not."""
+    def _mentioned(self, term: str, through_synonyms: bool = True) -> bool:
+        """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not;
+        a colloquial word is when the wording it stands for is (年假 → 年休假)."""
         if term in self._corpus_text:
             return True
         parts = [w for w in self.tokenizer.words(term) if w != term and len(w) >= 2]
-        return bool(parts) and all(w in self._corpus_text for w in parts)
+        if parts and all(w in self._corpus_text for w in parts):
+            return True
+        return through_synonyms and any(self._mentioned(c, False) for c in self.tokenizer.synonyms.get(term, ()))
 
     def _background_similarity(self, query: str) -> float:
         """Mean cosine of the query to its 50 nearest chunks: e5 gives every Chinese pair a
@@ -395,6 +421,9 @@ class Searcher:
         if f["topics_absent"] and not f["topics_present"]:
             # 医保报销, 公租房: a policy topic that no document mentions
             return Coverage(False, 0.0, "topic_not_in_corpus", f)
+        if f["figure_asked"] and not f["figure_stated"]:
+            # 山西失业金每月发多少钱: the topic is there, the figure asked for is not
+            return Coverage(False, 0.0, "figure_not_stated", f)
         confidence = coverage_confidence(f)
         covered = confidence >= DECLINE_THRESHOLD
         return Coverage(covered, confidence, "covered" if covered else "low_confidence", f)
@@ -416,20 +445,26 @@ def fuse_scores(lex_scores: np.ndarray, lex_candidates: list[int], dense_score: 
     return fused
 
 
-# Decline calibration, chosen on eval/dev-own.yaml + shared dev.yaml (22 out-of-scope, 79
-# answerable questions). Two rules come first: a place outside Shanxi (北京的消费券), and a
-# policy topic from the domain dictionary (tag nx) that no document mentions while no
-# mentioned topic is asked about (医保报销, 公租房, 养老金). Everything else is scored:
-#   confidence = ½ · dense peak scaled to [DENSE_FLOOR, DENSE_CEIL] + ½ · IDF share of the
-#                query's words found in the top passages.
-# Before the rules, out-of-scope questions scored 0.21–0.58 and answerable ones 0.42–1.0
-# (colloquial wording such as 老板/公司/商量 lowers word coverage). With the synonym table
-# the answerable minimum rose to 0.58. DECLINE_THRESHOLD = 0.55 declines every unlisted
-# out-of-scope question of the dev sets scoring like chit-chat (≤ 0.53) and no answerable
-# one; raising it trades wrong answers for false declines of colloquial questions (at
-# 0.65, 11 of 79 answerable questions would be declined), lowering it the other way.
-DENSE_FLOOR, DENSE_CEIL = 0.78, 0.88
-DECLINE_THRESHOLD = 0.55
+# Decline calibration, re-derived for the corpus with the 26 statutes (≈1,400 articles) on
+# eval/statutes.yaml, eval/dev-own.yaml and the shared dev.yaml (251 answerable questions,
+# 57 out of scope). Rules come first, each on what the question names:
+#   - a place outside the regions served (regions.yaml) and no served place (上海的失业金);
+#   - a policy topic (dictionary tag nx) that no document mentions, directly or through the
+#     wording its colloquial form stands for (年假 → 年休假 is mentioned, 公租房 is not),
+#     while no mentioned topic is asked about;
+#   - a figure asked for (多少钱, 百分之几, 几天, 多少岁 …) that none of the top three
+#     passages states (the law leaves 失业保险金的标准, 最低工资, 低保标准 to provinces):
+#     on the sets this declines 12 of 20 such near misses and no answerable question.
+# Everything else is scored: confidence = ½ · dense peak scaled to [DENSE_FLOOR, DENSE_CEIL]
+# + ½ · IDF share of the question's words found in the top passages. With 1,400 articles
+# the dense peak of any Chinese question rose (answerable 0.85–0.94, chit-chat 0.83–0.86),
+# so the scale moved up from 0.78–0.88. What the score still separates is chit-chat
+# (红烧肉怎么做, 明天会下雨吗: ≤ 0.27) from questions on the corpus's subjects: answerable
+# ones score ≥ 0.31 except one typo'd question (仲采…, 0.11). Near misses worded with
+# corpus vocabulary (男的陪产假能休几天, 0.37–0.9) are not separable by this score and are
+# left to the rules above; DECLINE_THRESHOLD sits between the two groups.
+DENSE_FLOOR, DENSE_CEIL = 0.84, 0.92
+DECLINE_THRESHOLD = 0.29
 
 
 def coverage_confidence(f: dict) -> float:

@@ -3,6 +3,7 @@ with its rules and next steps for a calculator, a follow-up question for a missi
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
 from assistant.calc_fields import field_specs
+from policydesk.citation import citation_label
 
 MAX_SENTENCES = 3
 
@@ -63,20 +64,34 @@ def compose_statutes(name: str, citations: list[dict], ctx) -> tuple[str, list[d
 
 
 def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
+    """The chosen quotes, each with its marker. A quote of national law is named by its
+    article (《劳动合同法》第四十七条（2012-12-28 修正）); when local policy and national law
+    both answer, the local rule leads and the articles follow as its national basis."""
     quotes = ctx.assistant.searcher.select_sentences(answer.normalized, ctx.passages,
                                                      max_sentences=MAX_SENTENCES)
-    citations = [q.to_dict() for q in quotes]
-    used_ids = {(c["doc_id"]) for c in citations}
+    local = [q.to_dict() for q in quotes if not q.statute]
+    national = [q.to_dict() for q in quotes if q.statute]
+    citations = local + national
     for p in answer.passages:
         c = p["citation"]
         p["used"] = any(c["doc_id"] == q["doc_id"] and c["start"] <= q["start"] and q["end"] <= c["end"]
                         for q in citations)
     if not citations:
         return messages.DECLINED, []
-    first = citations[0]
-    lead = (messages.SOURCE_LEAD_MULTI if len(used_ids) > 1 else messages.SOURCE_LEAD).format(
-        title=first["title"], publisher=first["publisher"], date=first["date"])
-    lines = [lead] + [f"“{c['quote']}”[{i}]" for i, c in enumerate(citations, 1)]
+    lines: list[str] = []
+    if local:
+        first = local[0]
+        lead = messages.SOURCE_LEAD_MULTI if len({c["doc_id"] for c in local}) > 1 else messages.SOURCE_LEAD
+        lines.append(lead.format(title=first["title"], publisher=first["publisher"], date=first["date"]))
+        lines += [f"“{c['quote']}”[{i}]" for i, c in enumerate(local, 1)]
+        if national:
+            lines.append(messages.NATIONAL_BASIS)
+    for i, c in enumerate(national, len(local) + 1):
+        if not local and i == 1:
+            lines.append(messages.LABEL_LEAD.format(label=citation_label(c)))
+            lines.append(f"“{c['quote']}”[{i}]")
+        else:
+            lines.append(messages.LABELLED_QUOTE.format(label=citation_label(c), quote=c["quote"], n=i))
     return "\n".join(lines), citations
 
 
