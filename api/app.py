@@ -12,13 +12,18 @@ import logging
 import re
 import threading
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+import swagger_ui_bundle
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -26,6 +31,8 @@ from api import messages as M
 from api.protection import (GuardMiddleware, RateLimited, RateLimiter, client_ip, error_body,
                             install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
+from assistant.service import get_assistant as default_get_assistant
+from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
 from policydesk.settings import Settings, get_settings
 
@@ -41,7 +48,7 @@ class AskRequest(BaseModel):
     question: str = Field(..., description="市民的问题（中文，最多 500 字）", examples=["爱心消费券每人多少钱？"])
     session_id: str | None = Field(None, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$",
                                    description="会话 ID，多轮对话时每次带上同一个")
-    today: str | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
+    today: date | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
     channel: Literal["api", "h5", "widget"] | None = Field(None, description="调用来源，用于区分日志")
 
 
@@ -113,10 +120,7 @@ ERRORS = {code: {"model": ErrorOut} for code in (400, 413, 422, 429, 503)}
 def create_app(settings: Settings | None = None, *, get_assistant: Callable | None = None,
                sender: CustomerServiceSender | None = None, warm_up: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    if get_assistant is None:
-        from assistant.service import get_assistant as default_get_assistant
-
-        get_assistant = default_get_assistant
+    get_assistant = get_assistant or default_get_assistant
     install_log_redaction()
 
     def rate_hit(key: str, window_s: int) -> int:
@@ -183,12 +187,8 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     def ask(request: Request, body: AskRequest):
         check_ip(request)
         question = check_question(body.question, "question")
-        try:
-            answer = get_assistant().ask(question, session_id=body.session_id, today=body.today,
-                                         channel=body.channel or "api")
-        except ImportError as exc:
-            log.error("assistant pipeline unavailable: %s", type(exc).__name__)
-            return JSONResponse(error_body(M.UNAVAILABLE), status_code=503)
+        answer = get_assistant().ask(question, session_id=body.session_id, today=body.today,
+                                     channel=body.channel or "api")
         return JSONResponse(answer.to_dict())
 
     @app.get("/api/search", tags=["api"], summary="检索政策原文段落",
@@ -206,10 +206,6 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                   inputs: dict[str, Any] = Body(default_factory=dict,
                                                 examples=[{"category": "tekun", "date": "2023-01-15"}])):
         check_ip(request)
-        try:
-            from calculators.registry import CALCULATORS
-        except ImportError:
-            return JSONResponse(error_body(M.UNAVAILABLE), status_code=503)
         key = name if name in CALCULATORS else name.replace("_", "-")
         if key not in CALCULATORS:
             return JSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
@@ -271,8 +267,6 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         body = await request.body()
         params = dict(request.query_params)
         try:
-            from starlette.concurrency import run_in_threadpool
-
             reply = await run_in_threadpool(wechat.handle, params, body)
         except WeChatError as exc:
             return _wechat_error(exc)
@@ -356,18 +350,10 @@ def openapi_text() -> str:
     return json.dumps(openapi_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-if __name__ == "__main__":  # python -m api.app  → rewrites api/openapi.json
-    OPENAPI_FILE.write_text(openapi_text(), encoding="utf-8")
-    print(f"wrote {OPENAPI_FILE}")
-
 
 def _install_offline_docs(app) -> None:
     """/docs with Swagger UI served from the swagger-ui-bundle package, not a CDN: the
     bureau's servers may have no internet access."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
@@ -376,3 +362,8 @@ def _install_offline_docs(app) -> None:
                                    swagger_js_url="/docs-assets/swagger-ui-bundle.js",
                                    swagger_css_url="/docs-assets/swagger-ui.css",
                                    swagger_favicon_url="/docs-assets/favicon-32x32.png")
+
+
+if __name__ == "__main__":  # python -m api.app  → rewrites api/openapi.json
+    OPENAPI_FILE.write_text(openapi_text(), encoding="utf-8")
+    print(f"wrote {OPENAPI_FILE}")

@@ -14,7 +14,6 @@ QUESTION_TOO_LONG = ("问题太长了（最多{limit}字），请精简后再问
 NOT_FOUND = ("没有这个页面或接口", "not found")
 METHOD_NOT_ALLOWED = ("不支持这种请求方式", "method not allowed")
 INTERNAL = ("系统出了点问题，请稍后再试，或拨打 12333 咨询", "internal error")
-UNAVAILABLE = ("服务正在准备中，请稍后再试", "service not ready")
 UNKNOWN_CALCULATOR = ("没有名为“{name}”的计算器，可用的有：{names}", "unknown calculator {name!r}")
 CALC_INPUTS_NOT_OBJECT = ("计算器的输入应是一组“名称: 值”", "calculator inputs must be a JSON object")
 UNKNOWN_ANSWER = ("找不到要评价的回答，请刷新后再试", "no answer with this id")

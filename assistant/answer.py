@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 # Statuses (an early stop is a status with a canned reply, never an exception).
 ANSWERED = "answered"            # cited passages answer the question
@@ -20,7 +21,7 @@ ERROR = "error"                  # something failed inside; canned apology
 class Answer:
     question: str
     session_id: str | None = None
-    today: str | None = None
+    today: date | None = None        # the day the question is answered as of
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     status: str = "pending"
     answer: str = ""
@@ -66,7 +67,7 @@ class Answer:
             "status": self.status,
             "question": self.question,
             "session_id": self.session_id,
-            "today": self.today,
+            "today": self.today.isoformat() if self.today else None,
             "normalized": self.normalized,
             "intent": self.intent,
             "slots": self.slots,

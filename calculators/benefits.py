@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from calculators.dates import add_years
+from policydesk.dates import add_years
 from calculators.rules import benefit_programs
 from calculators.trace import Trace
 

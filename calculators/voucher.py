@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import zh_date
+from policydesk.dates import zh_date
 from calculators.rules import ParamValue, citation, parameter
 from calculators.trace import Trace
 

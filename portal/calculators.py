@@ -6,6 +6,8 @@ from datetime import date
 
 import streamlit as st
 
+from assistant.service import get_assistant
+from calculators.registry import CALCULATORS
 from policydesk.errors import PolicydeskError
 from portal import render, resources, text as T, widgets
 
@@ -16,12 +18,6 @@ def _get(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
-
-
-def _specs() -> dict:
-    from calculators.registry import CALCULATORS
-
-    return dict(CALCULATORS)
 
 
 def _choices(field) -> list[tuple[object, str]]:
@@ -98,12 +94,7 @@ def render_page() -> None:
     widgets.page_css()
     st.title(f":material/calculate: {T.CALC_TITLE}")
     st.caption(T.CALC_INTRO)
-    try:
-        specs = _specs()
-    except ImportError as exc:
-        log.warning("portal: calculators not ready: %s", exc)
-        st.warning(T.CALC_UNAVAILABLE)
-        return
+    specs = dict(CALCULATORS)
     if not specs:
         st.info(T.CALC_EMPTY)
         return
@@ -136,25 +127,14 @@ def render_page() -> None:
 
 def _calculate(name: str, fields: list, inputs: dict) -> dict:
     labels = {_get(f, "name"): _get(f, "label_zh") or _get(f, "name") for f in fields}
-    assistant = resources.assistant_or_none()
-    if assistant is None:
-        try:  # calculators need no index; run them even before ingestion
-            from assistant.service import get_assistant
-
-            assistant = get_assistant()
-        except Exception:  # noqa: BLE001
-            return {"error": T.INTERNAL_ERROR}
-    try:
-        return {"result": assistant.calculate(name, inputs)}
+    try:  # calculators need no index: they run even before ingestion
+        return {"result": get_assistant().calculate(name, inputs)}
     except PolicydeskError as exc:
         field = getattr(exc, "field", None)
         label = labels.get(field) or labels.get((field or "").replace("-", "_"))
         message = T.CALC_ERROR_FIELD.format(label=label, message=exc.message_zh) if label \
             and label not in exc.message_zh else exc.message_zh
         return {"error": message}
-    except ImportError as exc:
-        log.warning("portal: calculators not ready: %s", exc)
-        return {"error": T.CALC_UNAVAILABLE}
     except Exception:  # noqa: BLE001
         log.exception("portal: calculator %s failed", name)
         return {"error": T.INTERNAL_ERROR}

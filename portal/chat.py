@@ -121,9 +121,6 @@ def _answer(question: str) -> dict:
             answer = a.ask(question, session_id=ss["session_id"], channel=CHANNEL).to_dict()
     except PolicydeskError as exc:
         return {"role": "assistant", "answer": {"answer": exc.message_zh, "status": "error"}}
-    except ImportError as exc:
-        log.warning("portal: pipeline not ready: %s", exc)
-        return {"role": "assistant", "answer": {"answer": T.NOT_READY, "status": "error"}}
     except Exception:  # noqa: BLE001 - logged; the citizen gets an apology
         log.exception("portal: ask failed")
         return {"role": "assistant", "answer": {"answer": T.INTERNAL_ERROR, "status": "error"}}

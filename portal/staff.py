@@ -121,8 +121,6 @@ def _run_search(query: str) -> dict:
         answer = assistant.ask(query, session_id=f"staff-{uuid.uuid4().hex}", channel="staff",
                                log=False)
         out["reply"] = answer.to_dict()
-    except ImportError as exc:
-        log.warning("portal: pipeline not ready: %s", exc)
     except PolicydeskError as exc:
         out["reply"] = {"answer": exc.message_zh, "status": "error", "citations": []}
     except Exception:  # noqa: BLE001

@@ -10,7 +10,6 @@ PAGE_STAFF = "热线工作台"
 
 # -- shared -------------------------------------------------------------------------------
 LOADING = "正在加载政策索引，请稍候…"
-NOT_READY = "问答功能正在部署中，暂时无法回答，请稍后再试或拨打12333人社服务热线。"
 INTERNAL_ERROR = "抱歉，系统出了点问题，这次没能回答。请稍后再试，或拨打12333人社服务热线。"
 HOTLINE = "12333"
 
@@ -68,7 +67,6 @@ CALC_ERROR_FIELD = "「{label}」：{message}"
 CALC_RESULT = "计算结果"
 CALC_TRACE = "计算过程（每一步所依据的规定）"
 CALC_CITATIONS = "依据"
-CALC_UNAVAILABLE = "计算器正在部署中，暂时无法使用。"
 CALC_EMPTY = "暂无可用的计算器。"
 STEP_REFERENCE = "依据：{ref}"
 

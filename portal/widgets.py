@@ -2,6 +2,7 @@
 record as staff see it, errors."""
 from __future__ import annotations
 
+import html
 import json
 
 import streamlit as st
@@ -32,8 +33,6 @@ def citations(cites: list[dict], docs_by_id: dict, *, key: str) -> None:
 
 
 def _esc(s: str) -> str:
-    import html
-
     return html.escape(s or "")
 
 

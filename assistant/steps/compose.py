@@ -3,6 +3,7 @@ with its rules and next steps for a calculator, a follow-up question for a missi
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
 from assistant.calc_fields import field_specs
+from calculators.rules import statute_citations
 
 MAX_SENTENCES = 3
 
@@ -48,8 +49,6 @@ def follow_up_question(ctx) -> str:
 def compose_statutes(name: str, citations: list[dict]) -> tuple[str, list[dict]]:
     """While we wait for the missing fact, quote the national law the calculator applies
     (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
-    from calculators.rules import statute_citations
-
     lines, citations = [], list(citations)
     for c in statute_citations(name.replace("-", "_")):
         citations.append(c)
@@ -59,7 +58,7 @@ def compose_statutes(name: str, citations: list[dict]) -> tuple[str, list[dict]]
 
 
 def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
-    quotes = ctx.assistant.searcher.select_sentences(answer.normalized, ctx.passages,
+    quotes = ctx.services.searcher.select_sentences(answer.normalized, ctx.passages,
                                                      max_sentences=MAX_SENTENCES)
     citations = [q.to_dict() for q in quotes]
     used_ids = {(c["doc_id"]) for c in citations}

@@ -78,7 +78,8 @@ def test_unknown_routes_and_methods_are_chinese_json(client):
 
 
 def test_bad_today_is_reported_on_the_field(real_client):
-    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "明天吧"}), 400, "today")
+    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "明天吧"}), 422, "today")
+    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "2023-02-30"}), 422, "today")
 
 
 def test_an_internal_failure_is_a_chinese_500_without_traceback(make_client, fake):

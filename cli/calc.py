@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from calculators.registry import CALCULATORS, CalculatorSpec, Field, run_calculator
-from policydesk.cli import emit, handle_errors, json_option
+from cli.output import emit, handle_errors, json_option
 
 
 @click.group()
