@@ -31,6 +31,7 @@ from api import messages as M
 from api.protection import (GuardMiddleware, RateLimited, RateLimiter, client_ip, error_body,
                             install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
+from assistant.messages import HOTLINE, TOPICS
 from assistant.service import get_assistant as default_get_assistant
 from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
@@ -45,7 +46,8 @@ VERSION = "0.1.0"
 
 # -- request and response models (they are the OpenAPI contract) ----------------------------
 class AskRequest(BaseModel):
-    question: str = Field(..., description="市民的问题（中文，最多 500 字）", examples=["爱心消费券每人多少钱？"])
+    question: str = Field(..., description="市民的问题（中文；长度上限为设置 POLICYDESK_MAX_QUESTION_CHARS，默认 500 字）",
+                          examples=["爱心消费券每人多少钱？"])
     session_id: str | None = Field(None, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$",
                                    description="会话 ID，多轮对话时每次带上同一个")
     today: date | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
@@ -240,8 +242,8 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         return JSONResponse(body, status_code=200 if ok else 503)
 
     # -- H5 page and widget -------------------------------------------------------------------
-    widget_js = (STATIC / "widget.js").read_text(encoding="utf-8")
-    h5_html, h5_csp = _build_h5(widget_js)
+    widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
+    h5_html, h5_csp = _build_h5(widget_js, settings)
 
     @app.get("/h5", include_in_schema=False)
     def h5():
@@ -283,10 +285,17 @@ def _wechat_error(exc: WeChatError) -> JSONResponse:
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
 
 
-def _build_h5(widget_js: str) -> tuple[str, str]:
+def _with_service_texts(text: str, settings: Settings) -> str:
+    """The static page and widget name the hotline and the topics covered as the assistant
+    does (assistant/data/) and take the question-length limit from the settings."""
+    return (text.replace("{{HOTLINE}}", HOTLINE).replace("{{TOPICS}}", TOPICS)
+            .replace("{{MAX_QUESTION_CHARS}}", str(settings.max_question_chars)))
+
+
+def _build_h5(widget_js: str, settings: Settings) -> tuple[str, str]:
     """The page inlines widget.js (one request on a slow connection); the CSP allows only
     those inline scripts, by hash, and requests to this origin."""
-    html = (STATIC / "h5.html").read_text(encoding="utf-8")
+    html = _with_service_texts((STATIC / "h5.html").read_text(encoding="utf-8"), settings)
     html = html.replace(_INLINE_MARK, widget_js.replace("</script", "<\\/script"))
     hashes = []
     for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S):

@@ -70,12 +70,12 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
         except PolicydeskError as exc:  # e.g. no index yet: say so plainly
             log.warning("step %s: %s", name, exc.message_en)
             detail = {"error": exc.message_en}
-            answer.finish(ERROR, exc.message_zh, citations=[])
             answer.follow_up = None
+            answer.finish(ERROR, exc.message_zh, citations=[])
         except Exception as exc:  # an internal failure becomes a status, never a traceback
             log.exception("step %s failed for %r", name, mask_pii(question)[:80])
             detail = {"error": f"{type(exc).__name__}: {exc}"}
-            answer.finish(ERROR, messages.ERROR, citations=[])
             answer.follow_up = None
+            answer.finish(ERROR, messages.ERROR, citations=[])
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)
     return answer

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from assistant.render import citation_label, terminal_text
 from cli.calc import calc
 from cli.output import emit, handle_errors, json_option
 from policydesk.dates import parse_day
@@ -70,8 +71,7 @@ def search(query, k, as_json):
 
     def human(data):
         for i, p in enumerate(data["passages"], 1):
-            c = p["citation"]
-            click.echo(f"[{i}] {p['score']:.4f} 《{c['title']}》{c['publisher']} {c['date']}")
+            click.echo(f"[{i}] {p['score']:.4f} {citation_label(p['citation'])}")
             click.echo(f"    {p['text']}")
 
     emit(result, as_json, human)
@@ -90,16 +90,7 @@ def ask(question, today, session_id, as_json):
     day = parse_day(today, field="today") if today else None
     answer = get_assistant().ask(question, session_id=session_id, today=day)
 
-    def human(data):
-        click.echo(data["answer"])
-        for i, c in enumerate(data["citations"], 1):
-            where = f"《{c['title']}》{c.get('publisher', '')} {c.get('date', '')}" if c.get("title") else \
-                f"{c.get('statute', '')}{c.get('article', '')}"
-            click.echo(f"  [{i}] {where}：{c.get('quote') or c.get('text', '')}")
-        if data.get("follow_up") and data["follow_up"] not in data["answer"]:
-            click.echo(f"（追问）{data['follow_up']}")
-
-    emit(answer.to_dict(), as_json, human)
+    emit(answer.to_dict(), as_json, lambda data: click.echo(terminal_text(data)))
 
 
 @cli.command(name="eval")

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from assistant import render as answer_render
 from assistant.service import get_assistant
 from calculators.registry import CALCULATORS
 from policydesk.errors import PolicydeskError
@@ -191,7 +192,7 @@ def _draw_list_item(item) -> None:
 
 def _reference_text(ref: dict, docs_by_id: dict) -> str:
     if ref.get("statute"):
-        return render.citation_source_line(ref)
+        return answer_render.citation_label(ref)
     doc = docs_by_id.get(ref.get("doc_id"))
     c = dict(ref)
     if doc is not None:
@@ -199,7 +200,7 @@ def _reference_text(ref: dict, docs_by_id: dict) -> str:
         c.setdefault("publisher", doc.publisher)
         c.setdefault("date", doc.date)
     quote = c.get("quote") or c.get("text") or ""
-    return render.citation_source_line(c) + (f"“{quote}”" if quote else "")
+    return answer_render.citation_label(c) + (f"“{quote}”" if quote else "")
 
 
 def _draw_step(n: int, step, docs_by_id: dict) -> None:

@@ -1,7 +1,7 @@
 """Approved answers (口径库) take priority when a question matches one closely."""
 import re
 
-from assistant import messages
+from assistant import messages, render
 from assistant.answer import FAQ
 from retrieval.normalize import normalize_text
 
@@ -36,7 +36,7 @@ def run(answer, ctx):
         return {"checked": len(entries), "best": round(best_score, 3)}
     ctx.faq_entry = best
     answer.faq_id = best["id"]
-    text = f"{messages.FAQ_LEAD}\n{best['answer']}"
-    answer.finish(FAQ, text, citations=best.get("citations") or [])
-    ctx.deterministic = text
+    answer.finish(FAQ, blocks=[render.block("notice", messages.FAQ_LEAD), render.block("faq", best["answer"])],
+                  citations=best.get("citations") or [])
+    ctx.deterministic = answer.answer
     return {"faq_id": best["id"], "score": round(best_score, 3)}

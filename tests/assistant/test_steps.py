@@ -1,6 +1,7 @@
 """Pipeline steps on their own, with a hand-made context (no index, no database)."""
 from datetime import date
 
+from assistant import render
 from assistant.answer import Answer
 from assistant.pipeline import Context
 from assistant.services import Services
@@ -56,8 +57,8 @@ def test_route_sends_questions_without_a_calculator_to_search():
 def test_calculation_markers_map_one_to_one_to_citations():
     a = {"doc_id": "d", "quote": "甲"}
     b = {"statute": "《劳动合同法》", "article": "第十九条"}
-    text, cites = compose.compose_calculation({
+    blocks, cites = compose.compose_calculation({
         "summary": "结果。", "citations": [a, b],
         "notes": [{"text": "注意。", "citations": [b]}], "next_step": "去办理。"})
     assert cites == [a, b]
-    assert text.splitlines() == ["结果。[1][2]", "· 注意。[2]", "办理方式：去办理。"]
+    assert render.plain_text(blocks).splitlines() == ["结果。[1][2]", "· 注意。[2]", "办理方式：去办理。"]
