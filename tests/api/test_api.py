@@ -25,7 +25,9 @@ def test_ask_returns_the_answer_record_and_tags_the_channel(client, fake):
     assert r.status_code == 200
     body = r.json()
     assert {"answer", "citations", "declined", "calculator", "follow_up", "steps", "id"} <= set(body)
-    assert "1500" in body["answer"]
+    # The body is the Answer record the assistant made and logged, unchanged.
+    logged = fake.store.get_conversation(body["id"])
+    assert logged is not None and body == logged
     assert fake.calls == [{"question": "爱心消费券每人多少钱", "session_id": "s-1", "channel": "h5"}]
     client.post("/api/ask", json={"question": "再问一次"})
     assert fake.calls[-1]["channel"] == "api"
