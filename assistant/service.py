@@ -2,13 +2,19 @@
 shared by every interface. Interfaces call ``get_assistant()`` and nothing deeper."""
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date
 from functools import cached_property
 
 from assistant.answer import Answer
 from policydesk.errors import InputError
+from policydesk.inputs import check_text, parse_day
+from policydesk.privacy import mask_pii
 from policydesk.settings import Settings, get_settings
+
+
+_log = logging.getLogger("policydesk.assistant")
 
 
 class Assistant:
@@ -51,24 +57,33 @@ class Assistant:
     # -- the three things interfaces ask for ----------------------------------------------
     def ask(self, question: str, *, session_id: str | None = None, today: str | date | None = None,
             channel: str = "cli", log: bool = True) -> Answer:
+        """Answer ``question``. The question is checked (valid text) and masked (身份证, phone,
+        bank card, e-mail in any written form) before any step reads it, so no identifier
+        reaches the record, the database, a log line or a reply."""
         from assistant.pipeline import run_pipeline
 
-        answer = run_pipeline(self, question, session_id=session_id, today=parse_today(today))
+        check_text(question, "question")
+        day = parse_today(today)
+        answer = run_pipeline(self, mask_pii(question or ""), session_id=session_id, today=day)
         if log:
             try:
                 self.store.log_answer(answer.to_dict(), channel=channel)
             except Exception as exc:  # logging must never cost the citizen the answer
-                answer.record("log", 0.0, error=f"{type(exc).__name__}: {exc}")
+                # The exception's text could quote the stored values: only its type is kept.
+                _log.error("could not log answer %s: %s", answer.id, type(exc).__name__)
+                answer.record("log", 0.0, error="not_logged")
         return answer
 
     def search(self, query: str, k: int = 5) -> dict:
         from retrieval.normalize import normalize_text
 
-        query = (query or "").strip()
+        check_text(query, "q")
+        query = mask_pii((query or "").strip())
         if not query:
             raise InputError("请输入要查询的内容", "query is empty", field="q")
-        if len(query) > 500:
-            raise InputError("查询内容过长（最多500字）", "query longer than 500 characters", field="q")
+        if len(query) > self.settings.max_question_chars:
+            limit = self.settings.max_question_chars
+            raise InputError(f"查询内容过长（最多{limit}字）", f"query longer than {limit} characters", field="q")
         passages = self.searcher.search(normalize_text(query), k=k)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
@@ -87,15 +102,9 @@ class Assistant:
 
 
 def parse_today(today: str | date | None) -> date:
-    if today is None or today == "":
-        return date.today()
-    if isinstance(today, date):
-        return today
-    try:
-        return date.fromisoformat(str(today).strip())
-    except ValueError:
-        raise InputError(f"日期格式不对：{today}，请用 YYYY-MM-DD", f"bad date for today: {today!r}",
-                         field="today") from None
+    """The day asked (``today``) within the years the assistant reasons about; the clock's
+    day when none is given."""
+    return parse_day(today, "today") or date.today()
 
 
 _assistant: Assistant | None = None
