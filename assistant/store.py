@@ -374,7 +374,7 @@ class Store:
         if isinstance(detail, dict):
             detail = json.dumps(mask_obj(detail), ensure_ascii=False, default=str)
         with self.engine.begin() as conn:
-            conn.execute(audit_log.insert().values(at=time.time(), actor=(actor or "")[:64], action=action[:64],
+            conn.execute(audit_log.insert().values(at=time.time(), actor=mask_pii((actor or "")[:64]), action=action[:64],
                                                    target=mask_pii((target or "")[:128]) or None,
                                                    detail=mask_pii(detail[:MAX_FIELD]) if detail else None))
 

@@ -141,20 +141,41 @@ def eval_command(file, k, as_json):
     emit(summary, as_json, print_summary)
 
 
+def threads_per_worker(workers: int, cpus: int | None = None) -> int:
+    """Compute threads for each worker: the cores shared out among the workers, at least one,
+    so two workers on two cores do not each start two embedding threads and fight."""
+    import os
+
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, cpus // max(1, workers))
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="工作进程数；2 个以上时主进程会重启意外退出的进程 / worker processes (a supervisor restarts any that die)")
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="每个进程的计算线程数（默认：CPU 核数 ÷ 进程数）/ compute threads per worker (default: cores ÷ workers)")
 @json_option
 @handle_errors
-def serve(host, port, workers, as_json):
-    """Serve the JSON API, the WeChat H5 page, widget.js and the WeChat callback."""
+def serve(host, port, workers, threads, as_json):
+    """Serve the JSON API, the WeChat H5 page, widget.js and the WeChat callback.
+
+    Forwarded headers (X-Forwarded-For) are believed only from the proxies named in
+    POLICYDESK_TRUST_PROXY; uvicorn's own proxy handling is off, so a client cannot choose
+    its address by sending the header."""
+    import os
+
     import uvicorn
 
+    threads = threads or threads_per_worker(workers)
+    os.environ["OMP_NUM_THREADS"] = str(threads)       # the embedder's OpenMP pool, per worker
     if as_json:
-        click.echo(json.dumps({"host": host, "port": port, "workers": workers}))
+        click.echo(json.dumps({"host": host, "port": port, "workers": workers, "threads": threads}))
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                proxy_headers=False, forwarded_allow_ips="", server_header=False,
+                timeout_graceful_shutdown=10, log_level="info")
 
 
 @cli.command()
@@ -193,14 +214,19 @@ def parse_scales(text: str) -> list[int]:
 
 def _register_calc():
     from policydesk.cli_calc import calc
+    from policydesk.cli_staff import staff
 
     cli.add_command(calc)
+    cli.add_command(staff)
 
 
 _register_calc()
 
 
 def main():
+    from policydesk.privacy import install_log_masking
+
+    install_log_masking()
     cli(prog_name="policydesk")
 
 
