@@ -222,7 +222,9 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                                                 examples=[{"category": "tekun", "date": "2023-01-15"}])):
         check_ip(request)
         check_text(name, "name", "计算器名称")
-        check_text(inputs, "inputs", "计算器输入")
+        for key, value in inputs.items():   # each value under its own field name
+            check_text(key, "inputs", "输入项名称")
+            check_text(value, str(key)[:40])
         try:
             from calculators.registry import CALCULATORS
         except ImportError:

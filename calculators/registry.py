@@ -343,11 +343,11 @@ def _canonical_inputs(spec: CalculatorSpec, inputs: dict) -> dict:
     ``no_pandemic_hardship`` true) is a contradiction and refused."""
     if not isinstance(inputs, dict):
         raise InputError("计算器的输入应是一组“名称: 值”", "calculator inputs must be an object", field="inputs")
-    check_text(inputs, "inputs", "计算器输入")
     out: dict[str, Any] = {}
     given_as: dict[str, str] = {}
     names = {f.name: f for f in spec.fields}
     for key, raw in (inputs or {}).items():
+        check_text(str(key), "inputs", "输入项名称")
         key = str(key).strip().lstrip("-").replace("-", "_")
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             continue
@@ -361,7 +361,8 @@ def _canonical_inputs(spec: CalculatorSpec, inputs: dict) -> dict:
             known = "、".join(names)
             raise InputError(f"不认识的输入项“{_show(key)}”（{spec.title_zh}可用：{known}）。",
                              f"unknown input for {spec.name}", field=_show(key, 40))
-        value = (not _parse_bool(target, raw)) if negated else raw
+        check_text(raw, target.name, target.label_zh)
+        value = (not parse_value(target, raw)) if negated else raw
         if target.name in out:
             if parse_value(target, out[target.name]) != parse_value(target, value):
                 raise InputError(f"“{target.label_zh}”前后矛盾：{given_as[target.name]} 与 {key} 不一致，请只保留一个。",
