@@ -361,7 +361,7 @@ class WeChatHandler:
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return M.QUESTION_TOO_LONG[0].format(limit=limit)
-        if self.rate_hit is not None and openid:
+        if self.rate_hit is not None and openid and self.settings.rate_limit_openid > 0:
             try:
                 count = self.rate_hit("openid:" + session_for(openid), self.settings.rate_window_s)
             except Exception as exc:  # a counting failure must not silence the service

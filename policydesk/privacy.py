@@ -179,6 +179,15 @@ def hash_id(value: str, prefix: str = "") -> str:
 
 
 # -- logs ----------------------------------------------------------------------------------
+# Secrets that travel in URLs (WeChat's access_token, signatures) are cut out of log lines.
+_SECRET_PARAM = re.compile(r"((?:access_token|secret|appsecret|signature|msg_signature|password)=)[^&\s\"']+",
+                           re.IGNORECASE)
+
+
+def _mask_log_text(text: str) -> str:
+    return _SECRET_PARAM.sub(r"\1…", mask_pii(text))
+
+
 class _MaskingFactory:
     """A log record factory that masks the message, its arguments and any traceback text at
     the moment a record is made, so no handler anywhere can print an identifier."""
@@ -190,14 +199,14 @@ class _MaskingFactory:
         record = self.previous(*args, **kwargs)
         # Arguments stay a tuple (uvicorn's access formatter unpacks them), each masked.
         if isinstance(record.msg, str):
-            record.msg = mask_pii(record.msg)
+            record.msg = _mask_log_text(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(mask_pii(a) if isinstance(a, str) else _masked_repr(a) for a in record.args)
+            record.args = tuple(_mask_log_text(a) if isinstance(a, str) else _masked_repr(a) for a in record.args)
         elif isinstance(record.args, dict):
-            record.args = {k: mask_pii(v) if isinstance(v, str) else _masked_repr(v)
+            record.args = {k: _mask_log_text(v) if isinstance(v, str) else _masked_repr(v)
                            for k, v in record.args.items()}
         if record.exc_info and not record.exc_text:
-            record.exc_text = mask_pii(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _mask_log_text(logging.Formatter().formatException(record.exc_info))
         return record
 
 
@@ -205,7 +214,7 @@ def _masked_repr(value):
     """Numbers and None pass as they are (``%d`` needs them); anything else is masked text."""
     if value is None or isinstance(value, (int, float, bool)):
         return value
-    return mask_pii(str(value)) if not isinstance(value, (bytes, bytearray)) else value
+    return _mask_log_text(str(value)) if not isinstance(value, (bytes, bytearray)) else value
 
 
 def install_log_masking() -> None:

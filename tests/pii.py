@@ -112,7 +112,7 @@ PII_FORMS = {"id18": _id18(), "id15": _id15(), "mobile": _mobile(), "landline": 
              "card": _card(), "email": _email()}
 
 
-def _write_digits(draw, raw: str, kind: str) -> str:
+def _write_digits(draw, raw: str, kind: str) -> tuple[str, str]:
     """One written form of a digit string: ASCII, full-width, Chinese digits, mathematical
     digits, circled digits (1–9 only), grouped with spaces, dashes or dots."""
     style = draw(st.sampled_from(["ascii", "fullwidth", "chinese", "chinese_alt", "math", "mixed"]))
@@ -134,6 +134,7 @@ def _write_digits(draw, raw: str, kind: str) -> str:
         chars = [one(ch, draw(st.sampled_from(["ascii", "fullwidth", "chinese"]))) for ch in raw]
     else:
         chars = [one(ch, style) for ch in raw]
+    label = style
     groups = {"mobile": [3, 4, 4], "card": [4, 4, 4, 4, 4], "id18": [6, 8, 4], "id15": [6, 6, 3]}.get(kind)
     sep = draw(st.sampled_from(["", "", " ", "-", "\u3000", "."]))
     if groups and sep:
@@ -148,27 +149,38 @@ def _write_digits(draw, raw: str, kind: str) -> str:
         text = sep.join(out)
     else:
         text = "".join(chars)
+    label += "+grouped" if groups and sep else ""
     if kind == "mobile" and draw(st.booleans()):
         text = draw(st.sampled_from(["+86", "86 ", "+86-", "0086"])) + text
+        label += "+country"
     if kind == "landline":
         area_len = 4 if raw.startswith("03") else 3
         area, local = text[:area_len], text[area_len:]
-        text = draw(st.sampled_from([f"{area}-{local}", f"({area}){local}", f"（{area}）{local}", f"{area} {local}",
-                                     f"{area}{local}"]))
-    return text
+        shape = draw(st.sampled_from(["dash", "paren", "fullwidth-paren", "space", "plain"]))
+        text = {"dash": f"{area}-{local}", "paren": f"({area}){local}", "fullwidth-paren": f"（{area}）{local}",
+                "space": f"{area} {local}", "plain": f"{area}{local}"}[shape]
+        label += "+" + shape
+    return text, label
 
 
 @st.composite
 def pii_values(draw, kinds=tuple(PII_FORMS)):
     """(raw value, one written form of it)."""
+    raw, written, _form = draw(pii_forms(kinds))
+    return raw, written
+
+
+@st.composite
+def pii_forms(draw, kinds=tuple(PII_FORMS)):
+    """(raw value, one written form of it, a label of the form such as "mobile/chinese+grouped")."""
     kind = draw(st.sampled_from(kinds))
     raw = draw(PII_FORMS[kind])
     if kind == "email":
-        written = raw
         if draw(st.booleans()):   # full-width letters and ＠
-            written = "".join(chr(ord(c) + 0xFEE0) if 0x21 <= ord(c) <= 0x7E else c for c in raw)
-        return raw, written
-    return raw, _write_digits(draw, raw, kind)
+            return raw, "".join(chr(ord(c) + 0xFEE0) if 0x21 <= ord(c) <= 0x7E else c for c in raw), "email/fullwidth"
+        return raw, raw, "email/ascii"
+    written, label = _write_digits(draw, raw, kind)
+    return raw, written, f"{kind}/{label}"
 
 
 _FILLER = st.text(alphabet=st.sampled_from(list("我的电话号码是卡号身份证邮箱请问爱心消费券怎么领失业保险金谢谢呢吗，。！？；：、（）“”abcXYZ "
