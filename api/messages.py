@@ -56,4 +56,5 @@ WECHAT_NON_TEXT = "目前只能回答文字提问，请直接输入您的问题�
 WECHAT_RATE_LIMITED = "您提问太频繁了，请稍等一分钟再试。"
 WECHAT_SOURCES = "依据："
 WECHAT_MORE = "（内容较长，已节选）"
+WECHAT_BAD_TEXT = "您的消息里有无法识别的字符，请重新输入文字提问。"
 WECHAT_ERROR = "抱歉，系统暂时无法回答，请稍后再试，或拨打 12333 人社服务热线。"

@@ -38,6 +38,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from api import messages as M
+from policydesk.errors import InputError
+from policydesk.inputs import bad_character
 from policydesk.privacy import hash_id
 
 log = logging.getLogger("policydesk.wechat")
@@ -358,6 +360,8 @@ class WeChatHandler:
     def _precheck(self, openid: str, question: str) -> str | None:
         if not question:
             return M.WECHAT_NON_TEXT
+        if bad_character(question):
+            return M.WECHAT_BAD_TEXT
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return M.QUESTION_TOO_LONG[0].format(limit=limit)
@@ -383,6 +387,8 @@ class WeChatHandler:
             log.info("wechat answer not ready in %.1fs; will send by customer service",
                      self.settings.wechat_reply_timeout_s)
             return None
+        except InputError as exc:       # the citizen can fix it: say what is wrong
+            text = exc.message_zh
         except Exception as exc:
             log.error("wechat ask failed: %s", type(exc).__name__)
             text = M.WECHAT_ERROR
