@@ -12,13 +12,17 @@ import logging
 import re
 import threading
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+import swagger_ui_bundle
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -26,8 +30,13 @@ from api import messages as M
 from api.protection import (GuardMiddleware, RateLimited, RateLimiter, SafeJSONResponse, client_ip,
                             error_body, install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
+from api.wechat_send import WeChatApiSender
+from assistant.messages import HOTLINE, TOPICS
+from assistant.service import get_assistant as default_get_assistant
+from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
-from policydesk.inputs import check_text, parse_day
+from policydesk.dates import optional_day
+from policydesk.inputs import check_text
 from policydesk.privacy import contains_pii, install_log_masking, mask_obj
 from policydesk.settings import Settings, get_settings
 
@@ -40,10 +49,11 @@ VERSION = "0.1.0"
 
 # -- request and response models (they are the OpenAPI contract) ----------------------------
 class AskRequest(BaseModel):
-    question: str = Field(..., description="市民的问题（中文，最多 500 字）", examples=["爱心消费券每人多少钱？"])
+    question: str = Field(..., description="市民的问题（中文；长度上限为设置 POLICYDESK_MAX_QUESTION_CHARS，默认 500 字）",
+                          examples=["爱心消费券每人多少钱？"])
     session_id: str | None = Field(None, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$",
                                    description="会话 ID，多轮对话时每次带上同一个")
-    today: str | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
+    today: date | None = Field(None, description="提问日期 YYYY-MM-DD（默认今天）")
     channel: Literal["api", "h5", "widget"] | None = Field(None, description="调用来源，用于区分日志")
 
 
@@ -115,10 +125,7 @@ ERRORS = {code: {"model": ErrorOut} for code in (400, 413, 422, 429, 503)}
 def create_app(settings: Settings | None = None, *, get_assistant: Callable | None = None,
                sender: CustomerServiceSender | None = None, warm_up: bool = True) -> FastAPI:
     settings = settings or get_settings()
-    if get_assistant is None:
-        from assistant.service import get_assistant as default_get_assistant
-
-        get_assistant = default_get_assistant
+    get_assistant = get_assistant or default_get_assistant
     install_log_masking()
     install_log_redaction()
 
@@ -126,6 +133,10 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         return get_assistant().store.rate_hit(key, window_s)
 
     limiter = RateLimiter(rate_hit, settings.rate_window_s)
+    if sender is None and settings.wechat_appid and settings.wechat_secret:
+        sender = WeChatApiSender(settings.wechat_appid, settings.wechat_secret, api_base=settings.wechat_api_base,
+                                 attempts=settings.wechat_send_attempts,
+                                 dead_letter=lambda *a, **k: get_assistant().store.add_dead_letter(*a, **k))
     wechat = WeChatHandler(settings, get_assistant, sender=sender, rate_hit=rate_hit)
     state = {"warm": False}
 
@@ -195,13 +206,9 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         check_ip(request)
         question = check_question(body.question, "question")
         check_session(body.session_id)
-        today = parse_day(body.today, "today")   # 1950–2099, checked before any date arithmetic
-        try:
-            answer = get_assistant().ask(question, session_id=body.session_id, today=today,
-                                         channel=body.channel or "api")
-        except ImportError as exc:
-            log.error("assistant pipeline unavailable: %s", type(exc).__name__)
-            return SafeJSONResponse(error_body(M.UNAVAILABLE), status_code=503)
+        today = optional_day(body.today, "today")   # 1950–2099, checked before any date arithmetic
+        answer = get_assistant().ask(question, session_id=body.session_id, today=today,
+                                     channel=body.channel or "api")
         # The record echoes the question only masked (the assistant masks it; this holds
         # for any assistant behind the API).
         return SafeJSONResponse(mask_obj(answer.to_dict()))
@@ -225,10 +232,6 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         for key, value in inputs.items():   # each value under its own field name
             check_text(key, "inputs", "输入项名称")
             check_text(value, str(key)[:40])
-        try:
-            from calculators.registry import CALCULATORS
-        except ImportError:
-            return SafeJSONResponse(error_body(M.UNAVAILABLE), status_code=503)
         key = name if name in CALCULATORS else name.replace("_", "-")
         if key not in CALCULATORS:
             return SafeJSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
@@ -238,8 +241,6 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项（含取值范围）",
              responses={200: {"description": "每个计算器的名称、说明和输入项：类型、是否必填、取值范围"}})
     def calculators_list():
-        from calculators.registry import CALCULATORS
-
         out = []
         for spec in CALCULATORS.values():
             d = spec.to_dict()
@@ -278,8 +279,8 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         return SafeJSONResponse(body, status_code=200 if ok else 503)
 
     # -- H5 page and widget -------------------------------------------------------------------
-    widget_js = (STATIC / "widget.js").read_text(encoding="utf-8")
-    h5_html, h5_csp = _build_h5(widget_js, settings.cors_origins)
+    widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
+    h5_html, h5_csp = _build_h5(widget_js, settings)
 
     @app.get("/h5", include_in_schema=False)
     def h5():
@@ -308,8 +309,6 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         body = await request.body()
         params = dict(request.query_params)
         try:
-            from starlette.concurrency import run_in_threadpool
-
             reply = await run_in_threadpool(wechat.handle, params, body)
         except WeChatError as exc:
             return _wechat_error(exc)
@@ -326,11 +325,19 @@ def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
 
 
-def _build_h5(widget_js: str, embedders: tuple[str, ...] = ()) -> tuple[str, str]:
+def _with_service_texts(text: str, settings: Settings) -> str:
+    """The static page and widget name the hotline and the topics covered as the assistant
+    does (assistant/data/) and take the question-length limit from the settings."""
+    return (text.replace("{{HOTLINE}}", HOTLINE).replace("{{TOPICS}}", TOPICS)
+            .replace("{{MAX_QUESTION_CHARS}}", str(settings.max_question_chars)))
+
+
+def _build_h5(widget_js: str, settings: Settings) -> tuple[str, str]:
     """The page inlines widget.js (one request on a slow connection); the CSP allows only
     those inline scripts, by hash, and requests to this origin. It may be framed only by
     this origin and the sites allowed to embed the widget (POLICYDESK_CORS_ORIGINS)."""
-    html = (STATIC / "h5.html").read_text(encoding="utf-8")
+    embedders = settings.cors_origins
+    html = _with_service_texts((STATIC / "h5.html").read_text(encoding="utf-8"), settings)
     html = html.replace(_INLINE_MARK, widget_js.replace("</script", "<\\/script"))
     hashes = []
     for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S):
@@ -411,14 +418,9 @@ def openapi_text() -> str:
 
 
 
-
 def _install_offline_docs(app) -> None:
     """/docs with Swagger UI served from the swagger-ui-bundle package, not a CDN: the
     bureau's servers may have no internet access."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import FileResponse
-
     # Only the three files /docs uses: the package's own index.html is the Swagger
     # "petstore" demo, which fetches a third-party host.
     assets = Path(swagger_ui_bundle.swagger_ui_path)

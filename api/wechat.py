@@ -38,6 +38,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from api import messages as M
+from assistant.render import wechat_text
 from policydesk.errors import InputError
 from policydesk.inputs import bad_character
 from policydesk.privacy import hash_id
@@ -45,8 +46,6 @@ from policydesk.privacy import hash_id
 log = logging.getLogger("policydesk.wechat")
 
 BLOCK = 32                 # WeChat pads to 32 bytes (not AES's 16)
-REPLY_LIMIT_BYTES = 2000   # WeChat's limit for a text reply is 2048 bytes
-MAX_CITATIONS = 3
 
 
 class WeChatError(Exception):
@@ -157,49 +156,11 @@ def encrypted_envelope(crypto: WeChatCrypto, reply_xml: str, timestamp: str, non
             + "</Nonce></xml>")
 
 
-# -- the reply text --------------------------------------------------------------------------
-def _utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def _cut(text: str, max_bytes: int) -> str:
-    return text.encode("utf-8")[:max(0, max_bytes)].decode("utf-8", "ignore")
-
-
-def short_citation(c: dict) -> str:
-    if c.get("title"):
-        parts = ["《" + c["title"] + "》", c.get("publisher") or "", c.get("date") or ""]
-        return " ".join(p for p in parts if p).replace("》 ", "》", 1)
-    return "".join(str(c.get(k) or "") for k in ("statute", "article"))
-
-
-def format_reply(answer: dict, limit_bytes: int = REPLY_LIMIT_BYTES) -> str:
-    """Answer text, any follow-up question, and short sources, kept under WeChat's limit."""
-    text = (answer.get("answer") or "").strip() or M.WECHAT_ERROR
-    follow = answer.get("follow_up")
-    if isinstance(follow, list):
-        follow = "\n".join(str(f) for f in follow if f)
-    if follow and str(follow) not in text:
-        text += "\n" + str(follow)
-    sources: list[str] = []
-    for c in answer.get("citations") or []:
-        s = short_citation(c)
-        if s and s not in sources:
-            sources.append(s)
-        if len(sources) >= MAX_CITATIONS:
-            break
-    tail = ("\n" + M.WECHAT_SOURCES + "；".join(sources)) if sources else ""
-    if _utf8_len(text + tail) <= limit_bytes:
-        return text + tail
-    tail = _cut(tail, limit_bytes // 3)
-    room = limit_bytes - _utf8_len(tail) - _utf8_len(M.WECHAT_MORE)
-    return _cut(text, room) + M.WECHAT_MORE + tail
-
-
 # -- customer-service sender -----------------------------------------------------------------
 class CustomerServiceSender:
     """Delivers an answer that was not ready in time (客服消息 API). The real client is
-    api.wechat_send.WeChatApiSender; ``msg_id`` lets a failed delivery be traced."""
+    api.wechat_send.WeChatApiSender (create_app builds it when POLICYDESK_WECHAT_SECRET is
+    set); ``msg_id`` lets a failed delivery be traced."""
 
     def send_text(self, openid: str, text: str, msg_id: str | None = None) -> None:
         raise NotImplementedError
@@ -272,14 +233,7 @@ class WeChatHandler:
             return self._crypto
 
     def _default_sender(self) -> CustomerServiceSender:
-        s = self.settings
-        dead_letter = (lambda *a, **k: self.get_assistant().store.add_dead_letter(*a, **k))
-        if s.wechat_appid and s.wechat_secret:
-            from api.wechat_send import WeChatApiSender
-
-            return WeChatApiSender(s.wechat_appid, s.wechat_secret, api_base=s.wechat_api_base,
-                                   attempts=s.wechat_send_attempts, dead_letter=dead_letter)
-        return UnconfiguredSender(dead_letter)
+        return UnconfiguredSender(lambda *a, **k: self.get_assistant().store.add_dead_letter(*a, **k))
 
     def check_timestamp(self, params: dict) -> None:
         """Refuse a request signed too long ago or for the future (replay, clock abuse)."""
@@ -393,14 +347,14 @@ class WeChatHandler:
             log.error("wechat ask failed: %s", type(exc).__name__)
             text = M.WECHAT_ERROR
         else:
-            text = format_reply(answer.to_dict())
+            text = wechat_text(answer.to_dict())
         store.set_message_reply(msg_id, json.dumps({"via": "passive", "text": text}, ensure_ascii=False))
         return text
 
     def _deliver_late(self, store, msg_id: str, openid: str, future) -> None:
         try:
             exc = future.exception()
-            text = M.WECHAT_ERROR if exc else format_reply(future.result().to_dict())
+            text = M.WECHAT_ERROR if exc else wechat_text(future.result().to_dict())
             # Recorded first, so a retry of this MsgId does not answer a second time.
             store.set_message_reply(msg_id, json.dumps({"via": "sender", "text": text}, ensure_ascii=False))
             self.sender.send_text(openid, text, msg_id=msg_id)

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from policydesk.errors import InputError
-from policydesk.inputs import DATE_MAX, DATE_MIN, check_text
+from policydesk.dates import DATE_MAX, DATE_MIN
+from policydesk.inputs import check_text
 
 from calculators.benefits import benefits
 from calculators.loan_deferral import loan_deferral
@@ -25,7 +26,7 @@ from calculators.unemployment import unemployment
 from calculators.voucher import voucher
 
 # Sanity bounds on input (not policy): dates a person could mean (DATE_MIN..DATE_MAX, from
-# policydesk.inputs) and, per numeric field, ``min``/``max`` a person could have. Every
+# policydesk.dates) and, per numeric field, ``min``/``max`` a person could have. Every
 # number is checked against them before any arithmetic reads it.
 MAX_NUMBER_CHARS = 32   # "12.5" fits; a 400-digit number is refused before it is parsed
 

@@ -1,20 +1,12 @@
 """Checks every interface applies to what people send before anything else reads it: text
-that is valid Unicode without control characters, and the day asked within the years the
-assistant can reason about. Each failure is an InputError naming the field, in Chinese."""
+that is valid Unicode without control characters (and, through policydesk.dates.parse_day,
+the day asked within 1950–2099). Each failure is an InputError naming the field, in Chinese."""
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from typing import Any
 
 from policydesk.errors import InputError
-
-# The day a question is asked about (``today``) and any date a calculator reads: sanity
-# bounds on input, not policy. Date arithmetic on them (adding months, a year of leave, a
-# 60-day deadline) stays far inside what ``datetime.date`` can hold.
-DATE_MIN = dt.date(1950, 1, 1)
-DATE_MAX = dt.date(2099, 12, 31)
 
 # Tab and line breaks are text; every other C0/C1 control, DEL, a lone surrogate (what a
 # broken UTF-16 encoder or an undecodable command-line byte leaves), the Unicode
@@ -69,27 +61,3 @@ def _first_problem(value: Any) -> str | None:
             if problem:
                 return problem
     return None
-
-
-def parse_day(value: Any, field: str = "today", label_zh: str | None = None) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) between DATE_MIN and DATE_MAX, or None when not given."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    name = label_zh or label(field)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        text = check_text(str(value), field, name).strip()
-        text = unicodedata.normalize("NFKC", text)
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError(text)
-            value = dt.date.fromisoformat(text)
-        except ValueError:
-            shown = text[:20] + ("…" if len(text) > 20 else "")
-            raise InputError(f"“{name}”格式不对：{shown}，请用“年-月-日”，例如 2023-03-01",
-                             f"{field}: not a date in YYYY-MM-DD form", field=field) from None
-    if not DATE_MIN <= value <= DATE_MAX:
-        raise InputError(f"“{name}”超出范围：{value.isoformat()}，只能是 {DATE_MIN.year} 年到 {DATE_MAX.year} 年之间的日期",
-                         f"{field}: {value.isoformat()} outside {DATE_MIN}..{DATE_MAX}", field=field)
-    return value

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from policydesk.privacy import install_log_masking
-from portal import resources, text as T
+from portal import resources, staff, text as T
 from portal.chat import is_embed
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -34,9 +34,7 @@ def main() -> None:
 
 def staff_main() -> None:
     """The staff console app: one page (its tabs are the console's sections)."""
-    from portal.staff import render_page
-
     st.set_page_config(page_title=T.STAFF_PAGE_TITLE, page_icon=":material/support_agent:", layout="wide")
     install_log_masking()
     resources.start_warm_up()
-    render_page()
+    staff.render_page()

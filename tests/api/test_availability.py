@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from api.loadtest import ServerProcess
+from cli.loadtest import ServerProcess
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

@@ -113,7 +113,7 @@ def test_account_rules(accounts, username, password, field):
 
 
 def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-c", "from policydesk.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from cli.main import main; main()", *args],
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 

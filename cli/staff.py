@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from policydesk.cli import emit, handle_errors, json_option
+from cli.output import emit, handle_errors, json_option
 from policydesk.errors import InputError
 from policydesk.settings import get_settings
 
