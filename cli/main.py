@@ -20,7 +20,7 @@ from cli.output import emit, handle_errors, json_option
 from cli.staff import staff
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
-from policydesk.settings import get_settings
+from policydesk.settings import get_settings, threads_per_worker
 from retrieval.documents import load_documents
 
 
@@ -106,15 +106,6 @@ def eval_command(file, k, as_json):
 
     summary = run_eval(file, k=k)
     emit(summary, as_json, print_summary)
-
-
-def threads_per_worker(workers: int, cpus: int | None = None) -> int:
-    """Compute threads for each worker: the cores shared out among the workers, at least one,
-    so two workers on two cores do not each start two embedding threads and fight."""
-    import os
-
-    cpus = cpus or os.cpu_count() or 1
-    return max(1, cpus // max(1, workers))
 
 
 @cli.command()

@@ -127,6 +127,13 @@ def _proxies(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def threads_per_worker(workers: int, cpus: int | None = None) -> int:
+    """Compute threads for each API worker: the cores shared out among the workers, at least
+    one, so two workers on two cores do not each start two embedding threads and fight."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, cpus // max(1, workers))
+
+
 def get_settings() -> Settings:
     """Settings are read from the environment each call, so tests can point HOME elsewhere."""
     return Settings.from_env()
