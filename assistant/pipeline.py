@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 from assistant import messages
 from assistant.answer import ERROR, Answer
+from assistant.services import Services
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
                              route, understand_step)
+from assistant.understand import Understanding
 from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
+from retrieval.search import Coverage
 
 log = logging.getLogger("policydesk.assistant")
 
@@ -38,14 +43,14 @@ STEPS = [
 class Context:
     """Working state shared by the steps of one answer (not returned to users)."""
 
-    assistant: object
+    services: Services
     today: date
     route: str | None = None
-    understanding: object = None
+    understanding: Understanding | None = None
     state: dict = field(default_factory=dict)   # dialog state of the session
     state_changed: bool = False
     passages: list = field(default_factory=list)
-    coverage: object = None
+    coverage: Coverage | None = None
     calc_result: dict | None = None
     missing: list = field(default_factory=list)  # registry fields still needed
     deterministic: str = ""                      # the answer before any LLM rewrite
@@ -55,9 +60,9 @@ class Context:
     input_problem: str | None = None
 
 
-def run_pipeline(assistant, question: str, *, session_id: str | None, today: date) -> Answer:
-    answer = Answer(question=question or "", session_id=session_id, today=today.isoformat())
-    ctx = Context(assistant=assistant, today=today)
+def run_pipeline(services: Services, question: str, *, session_id: str | None, today: date) -> Answer:
+    answer = Answer(question=question or "", session_id=session_id, today=today)
+    ctx = Context(services=services, today=today)
     for name, step in STEPS:
         if answer.finished and name not in ("guard", "remember", "rewrite"):
             continue
@@ -66,13 +71,17 @@ def run_pipeline(assistant, question: str, *, session_id: str | None, today: dat
             detail = step(answer, ctx) or {}
         except PolicydeskError as exc:  # e.g. no index yet: say so plainly
             log.warning("step %s: %s", name, exc.message_en)
-            detail = {"error": exc.message_en}
+            detail = {"error": type(exc).__name__}   # its English text may quote a backend's
+            answer.follow_up = None
             answer.finish(ERROR, exc.message_zh, citations=[])
-            answer.follow_up = None
         except Exception as exc:  # an internal failure becomes a status, never a traceback
-            log.exception("step %s failed for %r", name, mask_pii(question)[:80])
-            detail = {"error": f"{type(exc).__name__}: {exc}"}
-            answer.finish(ERROR, messages.ERROR, citations=[])
+            # The record (returned to clients, shown to staff) names only the failure's kind
+            # and a reference; its text, which may quote input, stays in the server log.
+            ref = uuid.uuid4().hex[:12]
+            log.error("step %s failed (ref %s) for %r: %s\n%s", name, ref, mask_pii(question)[:80],
+                      type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)[-6:]))
+            detail = {"error": "internal_error", "error_ref": ref}
             answer.follow_up = None
+            answer.finish(ERROR, messages.ERROR, citations=[])
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)
     return answer

@@ -2,113 +2,79 @@
 shared by every interface. Interfaces call ``get_assistant()`` and nothing deeper."""
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date
-from functools import cached_property
 
 from assistant.answer import Answer
+from assistant.pipeline import run_pipeline
+from assistant.services import Services
 from policydesk.errors import InputError
+from policydesk.dates import parse_day
+from policydesk.inputs import check_text
+from policydesk.privacy import mask_pii
 from policydesk.settings import Settings, get_settings
+from retrieval.normalize import normalize_text
+
+
+_log = logging.getLogger("policydesk.assistant")
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, services: Services | None = None):
         self.settings = settings or get_settings()
-        self._lock = threading.Lock()
+        self.services = services or Services(self.settings)
 
-    # Heavy objects, built on first use.
-    @cached_property
+    # What interfaces reach directly (the staff console's tokenizer, the API's database).
+    @property
     def searcher(self):
-        from retrieval.search import Searcher
+        return self.services.searcher
 
-        return Searcher.open(self.settings)
-
-    @cached_property
+    @property
     def store(self):
-        from assistant.store import Store
+        return self.services.store
 
-        return Store(self.settings.effective_database_url)
-
-    @cached_property
-    def llm(self):
-        from assistant.llm import build_llm
-
-        return build_llm(self.settings)
-
-    def documents(self):
-        from retrieval.documents import load_documents
-
-        return load_documents(self.settings.index_dir)
-
-    @cached_property
+    @property
     def documents_by_id(self) -> dict:
-        return {d.doc_id: d for d in self.documents()}
+        return self.services.documents_by_id
 
     def warm_up(self) -> None:
         """Load the index and the embedder now rather than on the first question."""
         self.searcher.search("失业保险", k=1)
 
     # -- the three things interfaces ask for ----------------------------------------------
-    def ask(self, question: str, *, session_id: str | None = None, today: str | date | None = None,
+    def ask(self, question: str, *, session_id: str | None = None, today: date | None = None,
             channel: str = "cli", log: bool = True) -> Answer:
-        from assistant.pipeline import run_pipeline
-
-        answer = run_pipeline(self, question, session_id=session_id, today=parse_today(today))
+        """Answer ``question`` as on the day ``today`` (the current day when None). The question
+        is checked (valid text) and masked (身份证, phone, bank card, e-mail in any written
+        form) before any step reads it, so no identifier reaches the record, the database, a
+        log line or a reply; ``today`` must lie within 1950–2099."""
+        check_text(question, "question")
+        day = parse_day(today, field="today") if today is not None else date.today()
+        answer = run_pipeline(self.services, mask_pii(question or ""), session_id=session_id, today=day)
         if log:
             try:
                 self.store.log_answer(answer.to_dict(), channel=channel)
             except Exception as exc:  # logging must never cost the citizen the answer
-                answer.record("log", 0.0, error=f"{type(exc).__name__}: {exc}")
+                # The exception's text could quote the stored values: only its type is kept.
+                _log.error("could not log answer %s: %s", answer.id, type(exc).__name__)
+                answer.record("log", 0.0, error="not_logged")
         return answer
 
     def search(self, query: str, k: int = 5) -> dict:
-        from retrieval.normalize import normalize_text
-
-        query = (query or "").strip()
+        check_text(query, "q")
+        query = mask_pii((query or "").strip())
+        limit = self.settings.max_question_chars
         if not query:
             raise InputError("请输入要查询的内容", "query is empty", field="q")
-        if len(query) > 500:
-            raise InputError("查询内容过长（最多500字）", "query longer than 500 characters", field="q")
+        if len(query) > limit:
+            raise InputError(f"查询内容过长（最多{limit}字）", f"query longer than {limit} characters", field="q")
         passages = self.searcher.search(normalize_text(query), k=k)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
     def calculate(self, name: str, inputs: dict, today: date | None = None) -> dict:
-        from assistant.citations import enrich_citations
-        from calculators.registry import run_calculator
-
-        result = run_calculator(name, inputs)
-        return enrich_citations(result, self._docs_or_empty(), self.statutes, today)
-
-    def resolve_citations(self, citations: list[dict], today: date | None = None) -> list[dict]:
-        """Rule references completed from the corpus (statute wording cut from the articles)."""
-        from assistant.citations import enrich_citation
-
-        docs = self._docs_or_empty()
-        return [enrich_citation(c, docs, self.statutes, today) for c in citations]
-
-    @cached_property
-    def statutes(self) -> dict:
-        from assistant.citations import statutes_by_name
-
-        return statutes_by_name(self._docs_or_empty())
-
-    def _docs_or_empty(self) -> dict:
-        try:
-            return self.documents_by_id
-        except Exception:
-            return {}
-
-
-def parse_today(today: str | date | None) -> date:
-    if today is None or today == "":
-        return date.today()
-    if isinstance(today, date):
-        return today
-    try:
-        return date.fromisoformat(str(today).strip())
-    except ValueError:
-        raise InputError(f"日期格式不对：{today}，请用 YYYY-MM-DD", f"bad date for today: {today!r}",
-                         field="today") from None
+        """A calculator's result with its citations completed (the API and the forms)."""
+        return self.services.calculators.run(name, inputs, today=today)
 
 
 _assistant: Assistant | None = None
@@ -128,6 +94,6 @@ def get_assistant() -> Assistant:
 def reset_assistant() -> None:
     global _assistant
     with _assistant_lock:
-        if _assistant is not None and "store" in _assistant.__dict__:
-            _assistant.store.dispose()
+        if _assistant is not None:
+            _assistant.services.close()
         _assistant = None

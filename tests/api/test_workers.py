@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.loadtest import ServerProcess, bench_api, free_port
+from cli.loadtest import ServerProcess, bench_api
+from helpers import child_pids, free_port
 from assistant.store import Store
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -32,7 +33,7 @@ def test_killing_a_worker_mid_load_loses_no_acknowledged_answer(served_home, tmp
                            env={"POLICYDESK_RATE_LIMIT_IP": "0", "POLICYDESK_EXPOSE_WORKER": "1"}).start()
     try:
         victims = sorted(int(pid) for pid in server.wait_warm())  # pids the workers report
-        assert len(victims) == 2 and set(victims) <= set(server.worker_pids()), victims
+        assert len(victims) == 2 and set(victims) <= set(child_pids(server.proc.pid)), victims
         acknowledged: list[str] = []
         failures: list[str] = []
         log_steps: dict = {}
@@ -175,13 +176,28 @@ def test_two_workers_share_conversations_and_feedback_in_postgresql(served_home,
 
 
 # -- the benchmark policydesk bench calls ----------------------------------------------------------
-def test_bench_api_reports_latency_and_throughput_for_one_and_two_workers(served_home):
+def test_bench_api_reports_distinct_and_repeated_figures_and_the_ceiling(served_home):
     result = bench_api(workers=(1, 2), seconds=1.5, concurrency=2, home=served_home)
     assert [r["workers"] for r in result["runs"]] == [1, 2]
     for run in result["runs"]:
-        assert run["ok"] > 0 and run["errors"] == 0, run
-        assert 0 < run["p50_ms"] <= run["p95_ms"] and run["rps"] > 0
-        assert 1 <= run["warm_workers"] <= run["workers"]
+        for kind in ("distinct", "repeated"):
+            figures = run[kind]
+            assert figures["ok"] > 0 and figures["errors"] == 0, figures
+            assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"] and figures["rps"] > 0
+        assert run["rps"] == run["distinct"]["rps"]          # the headline is the distinct figure
+        wechat = run["distinct_with_wechat"]["wechat"]
+        assert wechat["messages"] > 0 and wechat["errors"] == 0 and wechat["p99_ms"] > 0
+        assert 1 <= run["warm_workers"] <= run["workers"] and run["threads_per_worker"] >= 1
+    ceiling = result["ceiling"]
+    assert ceiling["embedding_cpu_ms"] > 0 and ceiling["ceiling_rps"] == pytest.approx(
+        ceiling["cpus"] * 1000 / ceiling["embedding_cpu_ms"], rel=0.01)
     # The benchmark used a throw-away database, not the home's conversation log.
     assert not any(r["question"] == "试用期最长几个月？" for r in
                    Store(f"sqlite:///{served_home / 'policydesk.sqlite3'}").list_conversations(limit=1000))
+
+
+def test_distinct_questions_are_all_different():
+    from cli.loadtest import distinct_questions
+
+    questions = distinct_questions(3000)
+    assert len(questions) == len(set(questions)) == 3000

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import click
 
+from assistant.calculation import CalculatorService
+from assistant.render import citation_lines
 from calculators.registry import CALCULATORS, CalculatorSpec, Field
-from policydesk.citation import citation_label
-from policydesk.cli import emit, handle_errors, json_option
+from cli.output import emit, handle_errors, json_option
+from policydesk.settings import get_settings
+from retrieval.documents import load_documents
 
 
 @click.group()
@@ -21,7 +24,8 @@ def calc():
 
 def _option(f: Field):
     required = "（必填）" if f.required else ""
-    text = f"{f.label_zh}{required} / {f.help_en}"
+    bounds = f"（范围 {f.range_zh}）" if f.range_zh else ""
+    text = f"{f.label_zh}{required}{bounds} / {f.help_en}"
     if f.type == "bool":
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
@@ -51,12 +55,8 @@ def _print_human(result: dict) -> None:
     for i, step in enumerate(result.get("steps", []), 1):
         click.echo(f"  {i}. {step['text']}")
     click.echo("依据：")
-    for i, c in enumerate(result.get("citations", []), 1):
-        if "statute" in c:
-            quote = f"：“{c['quote']}”" if c.get("quote") else ""
-            click.echo(f"  [{i}] {citation_label(c)}{quote}")
-        else:
-            click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
+    for line in citation_lines(result.get("citations", []), "  "):
+        click.echo(line)
 
 
 def _label(result: dict, field_name: str) -> str:
@@ -66,13 +66,16 @@ def _label(result: dict, field_name: str) -> str:
         return field_name
 
 
+def _service() -> CalculatorService:
+    """The same calculators as the API: citations get their document's title and span when
+    an index exists (the JSON of `policydesk calc` and POST /api/calculators/NAME agree)."""
+    index = get_settings().index_dir
+    return CalculatorService(lambda: {d.doc_id: d for d in load_documents(index)})
+
+
 def _make_command(spec: CalculatorSpec) -> click.Command:
     def run(as_json, **inputs):
-        from assistant.service import get_assistant
-
-        # Through the assistant, so the statute wording of the citations is cut from the
-        # ingested corpus (without an index, the citations name the article only).
-        result = get_assistant().calculate(spec.name, {k: v for k, v in inputs.items() if v is not None})
+        result = _service().run(spec.name, {k: v for k, v in inputs.items() if v is not None})
         emit(result, as_json, _print_human)
 
     run.__doc__ = f"{spec.title_zh}：{spec.description}"
