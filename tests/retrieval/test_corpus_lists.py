@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from policydesk.cli import cli
+from cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
