@@ -78,7 +78,7 @@ def benefits(date: dt.date | None = None, graduation_date: dt.date | None = None
              employed: bool | None = None, platform_worker: bool = False,
              flexible_worker: bool = False, employment_difficulty: bool = False,
              migrant_worker: bool = False, tekun: bool = False, entrepreneur: bool = False,
-             loan_holder: bool = False) -> dict:
+             loan_holder: bool = False, today: dt.date | None = None) -> dict:
     """Programs that may apply to the profile, each with why (the condition) and citations."""
     trace = Trace(date)
     recent = False

@@ -17,8 +17,10 @@ NAME = "loan-deferral"
 
 
 def loan_deferral(maturity: dt.date, pandemic_hardship: bool, months: int | None = None,
-                  date: dt.date | None = None) -> dict:
-    """Deferral limits for a loan maturing on ``maturity``; rules read on ``date`` (latest if None)."""
+                  date: dt.date | None = None, today: dt.date | None = None) -> dict:
+    """Deferral limits for a loan maturing on ``maturity``; rules read on ``date`` (latest if None).
+    Compared with ``today``: a maturity already past is said first, and a deferral whose
+    latest date is past is not advised (the borrower is sent to the bank and 12333)."""
     trace = Trace(date)
     max_months = trace.read("loan_deferral.max_months")
     needs_hardship = trace.read("loan_deferral.requires_pandemic_hardship")
@@ -61,6 +63,20 @@ def loan_deferral(maturity: dt.date, pandemic_hardship: bool, months: int | None
                        reason="no_pandemic_hardship", notes=notes)
 
     trace.compute("因疫情影响流动性遇到暂时困难，符合申请展期还款的条件。")
+    if today is not None and maturity < today:
+        new_maturity = add_months(maturity, requested) if within else None
+        if latest < today:
+            trace.compute(f"提问日期{today.isoformat()}：原到期日{maturity.isoformat()}和最晚可展期日"
+                          f"{latest.isoformat()}都已过去。")
+            summary = (f"您的贷款已于{zh_date(maturity)}到期，按规定最晚也只能展期至{zh_date(latest)}，"
+                       "这一日期也已过去，不能再按此政策申请展期；请尽快联系贷款银行（经办机构）商量还款，或拨打12333咨询。")
+        else:
+            trace.compute(f"提问日期{today.isoformat()}：原到期日{maturity.isoformat()}已过，"
+                          f"最晚可展期日{latest.isoformat()}尚未过去。")
+            summary = (f"您的贷款已于{zh_date(maturity)}到期（已过到期日），按规定展期最晚至{zh_date(latest)}；"
+                       "能否补办展期请尽快联系贷款银行（经办机构），或拨打12333咨询。")
+        return _result(True, limit, requested, within, latest, new_maturity, trace, summary,
+                       reason="matured", notes=notes, today=today)
     if within:
         new_maturity = add_months(maturity, requested)
         trace.compute(f"展期后到期日：{maturity.isoformat()} + {requested}个月 = {new_maturity.isoformat()}。",
@@ -74,11 +90,14 @@ def loan_deferral(maturity: dt.date, pandemic_hardship: bool, months: int | None
         summary = (f"您申请的展期{requested}个月超过了原则上不超过{limit}个月的期限；"
                    f"按规定最晚可展期至{zh_date(latest)}。")
     return _result(True, limit, requested, within, latest, new_maturity, trace, summary,
-                   reason=None, notes=notes)
+                   reason=None, notes=notes, today=today,
+                   actions=[{"id": "apply", "text": f"在贷款到期日{zh_date(maturity)}前向贷款银行（经办机构）申请展期",
+                             "deadline": maturity.isoformat()}])
 
 
 def _result(eligible, max_months, requested, within, latest, new_maturity, trace: Trace,
-            summary: str, reason: str | None, notes: list) -> dict:
+            summary: str, reason: str | None, notes: list, today: dt.date | None = None,
+            actions: list | None = None) -> dict:
     return {
         "calculator": NAME,
         "eligible": eligible,
@@ -90,6 +109,8 @@ def _result(eligible, max_months, requested, within, latest, new_maturity, trace
         "new_maturity": new_maturity.isoformat() if new_maturity else None,
         "summary": summary,
         "notes": notes,
+        "actions": actions or [],
+        "deadline_passed": reason == "matured",
         "citations": trace.citations,
         "steps": trace.steps,
     }

@@ -10,7 +10,9 @@ supported (``extension_months`` added to the agreed probation is checked against
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from calculators.money import ROUNDING_ZH, cents, dec, fmt, yuan
 from calculators.trace import Trace
 
 NAME = "probation"
@@ -26,7 +28,9 @@ def cap_for_contract(brackets: list[dict], contract_months: int) -> int:
 
 def probation(contract_months: int | None = None, probation_months: int | None = None,
               suspended_days: int = 0, extension_months: int = 0, open_ended: bool = False,
-              task_based: bool = False, date: dt.date | None = None) -> dict:
+              task_based: bool = False, monthly_wage: Decimal | None = None,
+              served_months: int | None = None, date: dt.date | None = None,
+              today: dt.date | None = None) -> dict:
     """The legal probation cap for a contract and whether the agreed probation respects it."""
     trace = Trace(date)
     if task_based:
@@ -79,8 +83,24 @@ def probation(contract_months: int | None = None, probation_months: int | None =
             parts.append(f"顺延后试用期达{total}个月，超过法定上限{cap}个月：{note}")
         else:
             parts.append(f"顺延后试用期共{total}个月，仍在法定上限内")
+    damages = None
+    if within is False and (monthly_wage is not None or served_months is not None):
+        rule = trace.read("probation.excess_damages_months_of_pay")
+        served = probation_months if served_months is None else min(served_months, probation_months)
+        if served_months is None:
+            trace.compute(f"未说明已履行几个月，按约定的{probation_months}个月试用期已全部履行计算。")
+        excess = max(served - cap, 0)
+        trace.compute(f"已经履行的超过法定试用期的期间：{served}个月 − {cap}个月 = {excess}个月。", excess_months=excess)
+        if monthly_wage is not None and rule.value is not None:
+            damages = cents(dec(monthly_wage) * excess * dec(rule.value))
+            trace.compute(f"赔偿金：试用期满月工资{fmt(monthly_wage)}元 × {excess}个月 = {fmt(damages)}元"
+                          f"（{ROUNDING_ZH}）。", damages_yuan=str(damages))
+            parts.insert(0, f"超过法定试用期已履行{excess}个月，单位应支付赔偿金{fmt(damages)}元")
+        else:
+            parts.insert(0, f"超过法定试用期已履行{excess}个月，单位应按试用期满月工资支付{excess}个月的赔偿金")
     return {
         "calculator": NAME,
+        "damages_yuan": yuan(damages),
         "max_probation_months": cap,
         "agreed_within_limit": within,
         "excludable_days": excludable_days,

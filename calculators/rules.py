@@ -33,6 +33,11 @@ UNIT_ZH = {
     "day": "天",
     "yuan": "元",
     "yuan_per_month": "元/月",
+    "percent": "%",
+    "hour": "小时",
+    "times": "倍",
+    "day_per_month": "天/月",
+    "month_of_pay": "个月工资",
     "date": "",
     "bool": "",
     "text": "",
@@ -161,8 +166,11 @@ def reference_text(reference: dict) -> str:
 def citation(reference: dict) -> dict:
     """The citation form of a reference: ``{doc_id, quote}`` or ``{statute, article, text}``."""
     if "statute" in reference:
-        return {"statute": reference["statute"], "article": reference["article"],
-                "text": reference["text"]}
+        out = {"statute": reference["statute"], "article": reference["article"],
+               "text": reference["text"]}
+        if reference.get("phrase"):
+            out["phrase"] = reference["phrase"]
+        return out
     return {"doc_id": reference["doc_id"], "quote": reference["quote"]}
 
 
@@ -172,10 +180,19 @@ def _check_reference(ref: Any, where: str, statutes: dict) -> dict:
     if not isinstance(ref, dict):
         raise RuleError(f"规则 {where} 缺少依据", f"rule {where}: missing reference")
     if "statute" in ref:
-        text = statutes.get(ref["statute"], {}).get(ref.get("article"))
-        if not text:
+        if not ref.get("article"):
+            raise RuleError(f"规则 {where} 引用法条时缺少条号", f"rule {where}: statute reference needs article")
+        # The wording is cut from the statute corpus, not typed here: ``phrase`` is the clause
+        # meant (verbatim, checked by a test); older rules still find the article's wording in
+        # statutes.yaml.
+        text = statutes.get(ref["statute"], {}).get(ref["article"])
+        phrase = ref.get("phrase")
+        if not text and not phrase:
             raise RuleError(f"规则 {where} 引用的法条不存在", f"rule {where}: unknown statute article {ref}")
-        return {"statute": ref["statute"], "article": ref["article"], "text": text}
+        out = {"statute": ref["statute"], "article": ref["article"], "text": text or phrase}
+        if phrase:
+            out["phrase"] = str(phrase)
+        return out
     if ref.get("doc_id") and ref.get("quote"):
         return {"doc_id": str(ref["doc_id"]), "quote": str(ref["quote"])}
     raise RuleError(f"规则 {where} 的依据不完整", f"rule {where}: reference needs doc_id+quote or statute+article")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from calculators.rules import citation
 from calculators.trace import Trace
 
 NAME = "unemployment"
@@ -25,7 +26,8 @@ def benefit_months(brackets: list[dict], years: float) -> int | None:
 
 
 def unemployment(contribution_years: float, involuntary: bool, registered: bool,
-                 date: dt.date | None = None) -> dict:
+                 previous_unclaimed_months: int = 0, date: dt.date | None = None,
+                 today: dt.date | None = None) -> dict:
     """Eligibility, maximum months and (if the rules give it) the monthly amount."""
     trace = Trace(date)
     min_years = trace.read("unemployment.min_contribution_years", required=True)
@@ -50,6 +52,14 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
     if eligible:
         trace.compute(f"累计缴费{_years(contribution_years)}年，按第十七条分档，领取期限最长{band}个月。",
                       max_months=band)
+    combined = None
+    if eligible and previous_unclaimed_months:
+        cap = trace.read("unemployment.combined_max_months", required=True).value
+        combined = min(band + previous_unclaimed_months, cap)
+        trace.compute(f"重新就业后再次失业：本次{band}个月 + 前次应领而未领的{previous_unclaimed_months}个月"
+                      f" = {band + previous_unclaimed_months}个月，合并计算最长不超过{cap}个月：{combined}个月。",
+                      max_months=combined)
+        max_months = combined
 
     monthly = amount.value
     if monthly is None:
@@ -58,14 +68,19 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
     else:
         trace.compute(f"按全省统一标准，每月{monthly}元。", monthly_amount_yuan=monthly)
 
+    notes = []
     if eligible:
-        summary = f"您符合领取失业保险金的条件，最长可领取{band}个月。"
+        summary = f"您符合领取失业保险金的条件，最长可领取{max_months}个月。"
+        if combined is not None:
+            summary = (f"您符合领取失业保险金的条件，与前次未领完的期限合并后最长可领取{max_months}个月。")
         if monthly is None:
-            summary += "每月金额按全省统一标准发放，具体数额请咨询当地社保经办机构。"
+            notes.append({"id": "monthly_amount", "text": "每月金额按全省统一标准发放，具体数额请咨询当地社保经办机构。",
+                          "citations": []})
         else:
-            summary += f"每月{monthly}元（全省统一标准）。"
+            summary = summary.rstrip("。") + f"，每月{monthly}元（全省统一标准）。"
         if pooling.value:
-            summary += "山西省已实施失业保险基金省级统筹，全省待遇标准统一。"
+            notes.append({"id": "pooling", "text": "山西省已实施失业保险基金省级统筹，全省待遇标准统一。",
+                          "citations": [citation(pooling.reference)]})
     else:
         summary = "您暂不符合领取失业保险金的条件：" + "；".join(reasons) + "。"
     return {
@@ -75,6 +90,7 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
         "max_months": max_months,
         "monthly_amount_yuan": monthly,
         "summary": summary,
+        "notes": notes,
         "citations": trace.citations,
         "steps": trace.steps,
     }

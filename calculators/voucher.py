@@ -19,8 +19,9 @@ CATEGORY_ZH = {"tekun": "特困救助供养对象", "dibao": "低保对象", "no
 KIND_ZH = {"voucher": "爱心消费券", "subsidy": "生活补贴"}
 
 
-def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
-    """Eligibility, amount, issuing status on ``date``, channel and history of the rounds."""
+def voucher(category: str, date: dt.date, smartphone: bool = True, today: dt.date | None = None) -> dict:
+    """Eligibility, amount, issuing status on ``date``, channel and history of the rounds.
+    A round that has ended by ``date`` or by ``today`` is said so in the first sentence."""
     # The round that concerns ``date``: the latest one started by then, else the first one.
     starts = parameter("voucher.round_start")
     current = starts.at(date)
@@ -45,6 +46,10 @@ def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
     trace.compute(f"查询日期{date.isoformat()}，本轮启动日{start_day.isoformat()}，"
                   f"完成期限{deadline_day.isoformat()}（含当日）：状态为“{_STATUS_ZH[status]}”。",
                   status=status)
+    ended_now = status == "ended" or bool(today and today > deadline_day)
+    if ended_now and status != "ended":
+        trace.compute(f"提问日期{today.isoformat()}晚于完成期限{deadline_day.isoformat()}：本轮发放现已结束。")
+    ended_lead = f"本轮爱心消费券已于{zh_date(deadline_day)}发放结束（已结束）。"
 
     eligible = category in (categories.value or [])
     who = CATEGORY_ZH.get(category, category)
@@ -56,7 +61,9 @@ def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
             why = "爱心消费券的发放对象是特困救助供养对象，您不属于发放范围。"
         trace.compute(f"身份：{who}；发放对象：特困救助供养对象。{why}")
         return _result(False, None, status, deadline_day, None, None, history, trace,
-                       summary=why, advice="如生活确有困难，可向所在县（市、区）民政部门咨询其他救助政策。")
+                       summary=(ended_lead + why) if ended_now else why,
+                       advice="如生活确有困难，可向所在县（市、区）民政部门咨询其他救助政策。",
+                       ended_now=ended_now)
 
     trace.compute(f"身份：{who}，属于发放对象；本轮发放标准每人{round_amount.value}元。",
                   amount_yuan=round_amount.value)
@@ -73,7 +80,11 @@ def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
 
     if status != "ended":
         trace.cite(organizer.reference)
-    if status == "not_started":
+    if ended_now:
+        advice = "本轮发放已经结束；如您符合条件却未领到，请向所在县（市、区）民政部门反映。"
+        summary = (ended_lead + f"您是特困救助供养对象，本轮标准为每人{round_amount.value}元，"
+                   "如未领到请联系所在县（市、区）民政部门。")
+    elif status == "not_started":
         advice = (f"本轮发放自{zh_date(start_day)}启动，由{organizer.value}统一组织发放，"
                   "请留意当地民政部门通知。")
         summary = f"您是特困救助供养对象，可领取每人{round_amount.value}元的爱心消费券；本轮尚未开始发放。"
@@ -82,13 +93,8 @@ def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
                   "如尚未收到，请联系所在县（市、区）民政部门。")
         summary = (f"您是特困救助供养对象，可领取每人{round_amount.value}元的爱心消费券；"
                    f"目前正在发放，{zh_date(deadline_day)}前全部完成。")
-    else:
-        advice = (f"本轮已于{zh_date(deadline_day)}前完成发放；如您符合条件却未领到，"
-                  "请向所在县（市、区）民政部门反映。")
-        summary = (f"您是特困救助供养对象，本轮每人{round_amount.value}元的爱心消费券"
-                   f"应已于{zh_date(deadline_day)}前发放完毕。")
     return _result(True, round_amount.value, status, deadline_day, channel, channel_id, history,
-                   trace, summary=summary, advice=advice)
+                   trace, summary=summary, advice=advice, ended_now=ended_now)
 
 
 _STATUS_ZH = {"not_started": "尚未开始", "issuing": "正在发放", "ended": "已结束"}
@@ -118,8 +124,9 @@ def _round(kind: str, value: ParamValue, date: dt.date) -> dict:
 
 
 def _result(eligible, amount, status, deadline, channel, channel_id, history, trace, *, summary,
-            advice) -> dict:
+            advice, ended_now=False) -> dict:
     return {
+        "deadline_passed": ended_now,
         "calculator": NAME,
         "eligible": eligible,
         "amount_yuan": amount,

@@ -15,7 +15,7 @@ from policydesk.cli import emit, handle_errors, json_option
 
 @click.group()
 def calc():
-    """确定性计算器 / deterministic calculators: loan-deferral, voucher, unemployment, probation, benefits."""
+    """确定性计算器 / deterministic calculators (policydesk calc NAME --help)."""
 
 
 def _option(f: Field):
@@ -25,7 +25,7 @@ def _option(f: Field):
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
         return click.option(decls, f.name, default=None, help=text)
-    metavar = {"date": "DATE", "int": "N", "float": "Y", "choice": "|".join(c.value for c in f.choices)}[f.type]
+    metavar = {"date": "DATE", "int": "N", "float": "Y", "money": "YUAN", "choice": "|".join(c.value for c in f.choices)}[f.type]
     return click.option(f.flag, f.name, default=None, metavar=metavar, help=text)
 
 
