@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
@@ -21,7 +22,7 @@ from calculators.annual_leave import annual_leave
 from calculators.arbitration_deadline import arbitration_deadline
 from calculators.benefits import benefits
 from calculators.loan_deferral import loan_deferral
-from calculators.money import dec
+from calculators.money import dec, yuan
 from calculators.overtime_pay import overtime_pay
 from calculators.probation import probation
 from calculators.severance import severance
@@ -595,5 +596,6 @@ def run_calculator(name: str, inputs: dict, today: Any = None) -> dict:
     values = validate(name, inputs, today)
     result = spec.function(**values)
     result = {"calculator": spec.name, "title_zh": spec.title_zh, **result}
-    result["inputs"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+    result["inputs"] = {k: (v.isoformat() if isinstance(v, dt.date) else yuan(v) if isinstance(v, Decimal) else v)
+                        for k, v in values.items()}
     return result
