@@ -20,6 +20,8 @@ from decimal import Decimal
 from calculators.dates import MONTHS_PER_YEAR, add_years, zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, whole_days, yuan
 from calculators.rules import citation
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Field, Requirement
 from calculators.trace import Trace
 from policydesk.errors import InputError
 
@@ -208,3 +210,53 @@ def _result(entitled, days, full, years, prorated, excluded, trace: Trace, summa
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="带薪年休假",
+    description="按《职工带薪年休假条例》和《企业职工带薪年休假实施办法》计算某一年的带薪年休假天数：是否享受、按累计工作年限分档、第四条不享受的情形、入职或离职当年折算，以及未休年休假工资报酬。",
+    fields=(
+        Field("cumulative_years", "float", "累计工作年限（年）", "请问您累计参加工作多少年了（在不同单位的时间都算）？",
+              min=0, max=60, unit="year", help_en="cumulative years of work at any employer, 0-60",
+              say=Say(near=r"工作|累计|参加工作|工龄|干了|上班|干", alone=True)),
+        Field("work_start", "date", "参加工作日期", "请问您是哪天开始参加工作的？（例如 2010-07-01）",
+              help_en="first day of work ever (instead of --cumulative-years)",
+              say=Say(near=r"参加工作|开始工作|工作起|毕业工作")),
+        Field("continuous_months", "int", "连续工作月数", "请问您到现在已经连续工作了几个月？",
+              min=0, max=720, unit="month", help_en="months of continuous work (default: from the cumulative years, stated)",
+              say=Say(near=r"连续工作|连续干")),
+        Field("year", "int", "年度", "请问要算哪一年的年休假？", min=2008, max=2099,
+              help_en="calendar year (default: the year of --left or --today)",
+              say=Say(pattern=r"((?:19|20)\d{2})年(?:的|度)?(?:在新单位)?(?:的)?(?:年假|年休假|能休|可以休|有几天)")),
+        Field("joined", "date", "入职本单位日期", "请问您是哪天进入现在这家单位的？（例如 2024-03-01）",
+              help_en="day joined the current employer (pro rata in that year)",
+              say=Say(near=r"入职|跳槽|换了|换到|新单位|新公司|进了?|到了?新|调入")),
+        Field("left", "date", "离职日期", "请问您是哪天离职的？（例如 2024-06-30）",
+              help_en="day the contract ends (pro rata, unused days paid)", say=Say(near=r"离职|辞职|解除|离开|走")),
+        Field("days_taken", "int", "今年已休年休假天数", "请问今年已经休了几天年休假？",
+              min=0, max=366, unit="day", help_en="days of annual leave already taken this year",
+              say=Say(near=r"已经休|已休|休了|休过")),
+        Field("school_vacation_days", "int", "寒暑假天数", "请问您今年享受寒暑假多少天？",
+              min=0, max=366, unit="day", help_en="days of school vacation (teachers)", say=Say(near=r"寒暑假|寒假|暑假")),
+        Field("personal_leave_days", "int", "不扣工资的事假天数", "请问今年请了多少天单位不扣工资的事假？",
+              min=0, max=366, unit="day", help_en="days of personal leave the employer paid", say=Say(near=r"事假")),
+        Field("sick_leave_months", "float", "病假累计月数", "请问今年累计请了几个月病假？",
+              min=0, max=12, unit="month", help_en="months of sick leave this year", say=Say(near=r"病假")),
+        Field("monthly_wage", "money", "月工资（元）", "请问您的月工资是多少元（剔除加班工资）？",
+              min=WAGE_MIN, max=WAGE_MAX, unit="yuan", help_en="monthly wage without overtime, yuan (unused-leave pay)",
+              say=Say(near=r"月薪|月工资|工资")),
+        TODAY_FIELD,
+    ),
+    function=annual_leave,
+    output_keys=("entitled", "days", "years_counted", "prorated", "citations", "steps"),
+    rules="annual_leave",
+    results={"entitled": "是否享受", "days": "年休假（天）", "full_year_days": "全年应休（天）",
+             "years_counted": "累计工作年限", "prorated": "是否折算", "unused_days": "应休未休（天）",
+             "unused_leave_pay_yuan": "未休年休假工资报酬（元）"},
+    requirements=(Requirement("cumulative_years", unless=("work_start",)),),
+    exclusive=(("cumulative_years", "work_start"),),
+    chat=Chat(triggers=r"年假|年休假|带薪假|带薪休假",
+              asks=r"几天|多少天|有没有|还有|能休|可以休|有几天|享受|吗|多少"),
+    order=45,
+)

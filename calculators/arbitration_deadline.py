@@ -18,6 +18,8 @@ from calculators.dates import zh_date
 from calculators.money import num
 from calculators.periods import COUNTING_ZH, passed, period_end
 from calculators.rules import citation
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, CalculatorSpec, Choice, Field, Requirement
 from calculators.trace import Trace
 from policydesk.errors import InputError
 
@@ -119,3 +121,41 @@ def _result(deadline, limited, reason, expired, trace: Trace, summary, next_step
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="劳动仲裁时效",
+    description="按《劳动争议调解仲裁法》第二十七条计算申请劳动仲裁的截止日：一般争议从知道或者应当知道权利被侵害之日起算；在职期间被拖欠劳动报酬的不受时效期间限制，劳动关系终止后另行起算。时效中断、中止只作说明。",
+    fields=(
+        Field("dispute", "choice", "争议类型", "请问是被拖欠工资，还是其他劳动争议（如被辞退、经济补偿、加班费）？",
+              default="general", choices=(
+                  Choice("general", "一般劳动争议（辞退、经济补偿、加班费等）", ("辞退", "开除", "解除", "经济补偿", "赔偿"),
+                         say=r"辞退|开除|解除|解雇|裁员|被裁|经济补偿|赔偿|加班费"),
+                  Choice("unpaid_wages", "拖欠劳动报酬", ("欠薪", "拖欠工资", "欠工资", "拖欠劳动报酬", "工资没发", "不发工资"),
+                         say=r"欠薪|(?:拖欠|欠|拖)(?:了)?(?:我)?.{0,6}(?:工资|劳动报酬|薪水)|工资.{0,6}(?:没发|没给|不发|没结|未发|还没给)|不发工资"),
+              ), help_en="general | unpaid_wages", say=Say()),
+        Field("known_date", "date", "知道权利被侵害之日", "请问您是哪天知道（或应当知道）自己的权利被侵害的？例如被辞退的日子。（例如 2024-05-15）",
+              help_en="day the worker knew or should have known of the infringement",
+              say=Say(near=r"辞退|开除|解除|解雇|裁|知道|发现|被", alone=True)),
+        Field("employed", "bool", "劳动关系是否仍存续（仍在职）", "请问您现在还在这家单位工作吗？",
+              help_en="still employed (unpaid wages: no limit while employed)",
+              say=Say(yes=r"(?:还|仍|仍然|目前)在职|还在(?:这家|那家)?(?:公司|单位|厂)(?:上班|工作|干)?|没离职|未离职",
+                      no=r"离职|辞职了|已经走了|不在(?:那|这)?(?:家)?(?:公司|单位)(?:干|上班)?了|劳动关系(?:已经)?(?:终止|结束|解除)")),
+        Field("end_date", "date", "劳动关系终止日期", "请问您是哪天离职的？（例如 2023-06-30）",
+              help_en="day the employment ended (unpaid wages)", say=Say(near=r"离职|辞职|终止|离开|走的|不干")),
+        TODAY_FIELD,
+    ),
+    function=arbitration_deadline,
+    output_keys=("deadline", "limited", "reason", "citations", "steps"),
+    rules="arbitration_deadline",
+    results={"deadline": "申请仲裁截止日", "limited": "是否受时效限制", "days_left": "剩余天数"},
+    requirements=(
+        Requirement("known_date", when=(("dispute", "general"),)),
+        Requirement("employed", when=(("dispute", "unpaid_wages"),), unless=("end_date",)),
+        Requirement("end_date", when=(("dispute", "unpaid_wages"), ("employed", False))),
+    ),
+    chat=Chat(triggers=r"仲裁|时效",
+              asks=r"最晚|什么时候|哪天|还能|来得及|时效|期限|多久|限制|过期"),
+    order=60,
+)

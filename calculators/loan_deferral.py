@@ -11,6 +11,8 @@ import datetime as dt
 
 from calculators.dates import add_months, zh_date
 from calculators.rules import citation
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, CalculatorSpec, Field
 from calculators.trace import Trace
 
 NAME = "loan-deferral"
@@ -114,3 +116,34 @@ def _result(eligible, max_months, requested, within, latest, new_maturity, trace
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="创业担保贷款展期",
+    description="创业担保贷款借款人因疫情影响流动性遇到暂时困难的，可申请展期还款：计算最晚可展期日、展期后到期日，并提示免除反担保和线上办理。",
+    fields=(
+        Field("maturity", "date", "贷款到期日", "请问您的贷款什么时候到期？（例如 2023-05-20）",
+              required=True, help_en="loan maturity date",
+              say=Say(near=r"到期|还款|贷款|借款", alone=True)),
+        Field("months", "int", "申请展期月数", "请问您想申请展期几个月？", min=1, max=600, unit="month",
+              help_en="months of deferral requested (default: the maximum)",
+              say=Say(near=r"展期|延期|推迟|延后|缓|延长")),
+        Field("pandemic_hardship", "bool", "是否因疫情影响流动性遇到暂时困难",
+              "请问您是否因疫情影响导致资金周转暂时困难？", required=True,
+              help_en="liquidity temporarily hit by the pandemic",
+              say=Say(yes=r"疫情", no=r"(?:不是|并非|没有|没|与|和)(?:因为|因|受)?疫情(?:无关|影响)?(?:无关)?|非疫情")),
+        Field("date", "date", "申请日期", "请问您打算哪天申请？（例如 2023-02-10）", default_today=True,
+              help_en="application date for the rules (default: latest rules)"),
+        TODAY_FIELD,
+    ),
+    function=loan_deferral,
+    output_keys=("eligible", "max_months", "requested_months", "within_limit", "latest_maturity",
+                 "new_maturity", "citations", "steps"),
+    rules="loan_deferral",
+    results={"eligible": "是否符合条件", "max_months": "展期最长（月）", "requested_months": "申请展期（月）",
+             "within_limit": "是否在期限内", "latest_maturity": "最晚可展期至", "new_maturity": "展期后到期日"},
+    chat=Chat(triggers=r"展期|延期还款|推迟还款|延后还款|缓还|延长还款|(?:贷款|借款).{0,12}(?:到期|还不上|还款|延期|推迟)",
+              asks=r"到哪天|哪天|多久|多长|几个月|最多|最长|能不能|可不可以|能否|可以吗|行吗|新的到期|展期到"),
+    order=10,
+)

@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, plain, yuan
 from calculators.rules import citation
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Choice, Field
 from calculators.trace import Trace
 from policydesk.errors import InputError
 
@@ -134,3 +136,51 @@ def _result(rate, daily, hourly, amount, trace: Trace, summary, assumptions, not
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="加班工资",
+    description="按《劳动法》第四十四条计算加班工资：工作日延长工作时间、休息日加班又不能补休、法定休假日加班的最低比例，按月计薪天数（默认值作为假设说明）和标准工作日折算日工资、小时工资。",
+    fields=(
+        Field("kind", "choice", "加班类型", "请问是工作日下班后延长工作时间、休息日（周末）加班，还是法定节假日加班？",
+              required=True, choices=(
+                  Choice("workday", "工作日延长工作时间", ("工作日", "平时", "下班后", "延时", "晚上加班", "延长工作时间"),
+                         say=r"工作日|平时|下班后|延时|晚上|延长工作时间|周[一二三四五]|星期[一二三四五]|夜里"),
+                  Choice("rest_day", "休息日加班", ("休息日", "周末", "周六", "周日", "星期六", "星期天", "星期日", "双休日"),
+                         say=r"休息日|周末|周六|周日|星期[六天日]|礼拜[六天日]|双休日?"),
+                  Choice("holiday", "法定节假日加班",
+                         ("法定节假日", "法定假日", "节假日", "法定休假日", "春节", "国庆", "元旦", "清明", "劳动节",
+                          "五一", "端午", "中秋", "除夕"),
+                         say=r"法定(?:节)?假日|法定休假日|节假日|春节|大年|初一|除夕|国庆|元旦|清明|劳动节|五一|端午|中秋"),
+              ), help_en="workday (150%) | rest_day (200%) | holiday (300%)", say=Say()),
+        Field("monthly_wage", "money", "月工资（元）", "请问您的月工资（或日工资、小时工资）是多少元？",
+              min=WAGE_MIN, max=WAGE_MAX, unit="yuan", help_en="monthly wage, yuan (or --daily-wage / --hourly-wage)",
+              say=Say(near=r"月薪|月工资|工资|每月")),
+        Field("daily_wage", "money", "日工资（元）", "请问您的日工资是多少元？", min=0.01, max=500_000, unit="yuan",
+              help_en="daily wage, yuan", say=Say(near=r"日工资|日薪|一天工资|每天工资|天工资|每天")),
+        Field("hourly_wage", "money", "小时工资（元）", "请问您的小时工资是多少元？", min=0.01, max=100_000, unit="yuan",
+              help_en="hourly wage, yuan", say=Say(near=r"时薪|小时工资|每小时|一小时")),
+        Field("hours", "float", "加班小时数", "请问加班了几个小时？", min=0, max=744, unit="hour",
+              help_en="hours of overtime (or --days)", say=Say(near=r"加班|加了|干了|上班|延长", alone=True)),
+        Field("days", "float", "加班天数", "请问加班了几天？", min=0, max=31, unit="day", help_en="days of overtime",
+              say=Say(near=r"加班|加了|上班|干了|上了", alone=True,
+                      pattern=r"(\d+)个(?:周六|周日|周末|星期[六天日]|礼拜[六天日]|休息日|节假日)")),
+        Field("paid_days_per_month", "float", "月计薪天数", "请问单位按每月多少天计薪？",
+              min=1, max=31, unit="day", help_en="paid days per month (default from the rules, stated as an assumption)",
+              say=Say(near=r"计薪天数|计薪")),
+        Field("compensatory_leave", "bool", "休息日加班是否已安排补休", "请问单位有没有给您安排补休？",
+              default=False, help_en="rest-day work compensated by time off (then no 200%)",
+              say=Say(yes=r"(?:安排|给)了?补休|补休了|调休了|已经补休", no=r"不(?:安排|给|能)补休|没(?:有)?(?:安排)?补休|无补休|不补休|没调休")),
+        TODAY_FIELD,
+    ),
+    function=overtime_pay,
+    output_keys=("rate_percent", "daily_rate_yuan", "hourly_rate_yuan", "amount_yuan", "assumptions", "citations", "steps"),
+    rules="overtime_pay",
+    results={"rate_percent": "不低于工资的（%）", "daily_rate_yuan": "日工资（元）", "hourly_rate_yuan": "小时工资（元）",
+             "amount_yuan": "加班工资（元）"},
+    exclusive=(("monthly_wage", "daily_wage", "hourly_wage"), ("hours", "days")),
+    chat=Chat(triggers=r"加班|延时工资|加点",
+              asks=r"多少|几倍|怎么算|算下|怎么给|给多少|能拿|至少|按.{0,6}算", then_ask=("monthly_wage",)),
+    order=50,
+)

@@ -13,6 +13,8 @@ import datetime as dt
 from decimal import Decimal
 
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, yuan
+from calculators.say import Chat, Say
+from calculators.spec import DATE_FIELD, TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Field, Requirement
 from calculators.trace import Trace
 
 NAME = "probation"
@@ -109,3 +111,49 @@ def probation(contract_months: int | None = None, probation_months: int | None =
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="试用期",
+    description="按《劳动合同法》第十九条计算试用期上限；违法约定且已履行的按第八十三条计算赔偿金；疫情期间无法考察的时间经协商可不计入试用期，但顺延不得突破法定上限。",
+    fields=(
+        Field("contract_months", "int", "劳动合同期限（月）", "请问您的劳动合同期限是多少个月？",
+              min=1, max=600, unit="month",
+              help_en="fixed contract length in months (required unless --open-ended or --task-based)",
+              say=Say(near=r"合同|签")),
+        Field("probation_months", "int", "约定试用期（月）", "请问合同约定的试用期是几个月？",
+              min=0, max=600, unit="month", help_en="agreed probation in months", say=Say(near=r"试用")),
+        Field("suspended_days", "int", "因疫情无法考察的天数", "请问因疫情无法返岗、无法考察的有多少天？",
+              default=0, min=0, max=730, unit="day", help_en="days assessment was impossible because of the pandemic",
+              say=Say(near=r"疫情|返岗|隔离|停工|考核|不能上班|无法")),
+        Field("extension_months", "int", "用人单位要求顺延的月数", "请问用人单位要求把试用期顺延几个月？",
+              default=0, min=0, max=600, unit="month", help_en="months the employer wants to extend probation by",
+              say=Say(near=r"延长|顺延|延期|再延|推迟转正")),
+        Field("open_ended", "bool", "是否无固定期限劳动合同", "请问您签的是无固定期限劳动合同吗？",
+              default=False, help_en="open-ended contract (no fixed term)", say=Say(yes=r"无固定期限")),
+        Field("task_based", "bool", "是否以完成一定工作任务为期限", "请问您的合同是以完成一定工作任务为期限的吗？",
+              default=False, help_en="contract for the duration of a task",
+              say=Say(yes=r"以完成一定工作任务为期限|完成一定工作任务")),
+        Field("monthly_wage", "money", "试用期满月工资（元）", "请问试用期满后的月工资是多少元？",
+              min=WAGE_MIN, max=WAGE_MAX, unit="yuan",
+              help_en="monthly wage after probation, yuan (damages for an unlawful probation)",
+              say=Say(near=r"月工资|工资|月薪")),
+        Field("served_months", "int", "已经履行的试用期月数", "请问约定的试用期您实际已经干了几个月？",
+              min=0, max=600, unit="month",
+              help_en="months of the agreed probation already served (default: all of it, stated)",
+              say=Say(near=r"已经干了|已经履行|履行了|干了")),
+        DATE_FIELD,
+        TODAY_FIELD,
+    ),
+    function=probation,
+    output_keys=("max_probation_months", "agreed_within_limit", "citations", "steps"),
+    rules="probation",
+    results={"max_probation_months": "试用期最长（月）", "agreed_within_limit": "约定的试用期是否合法",
+             "damages_yuan": "赔偿金（元）"},
+    requirements=(Requirement("contract_months", unless=("open_ended", "task_based")),),
+    exclusive=(("contract_months", "open_ended", "task_based"),),
+    chat=Chat(triggers=r"试用期",
+              asks=r"多久|多长|几个月|最长|最多|上限|合法|违法|能不能|可以吗|超过|算不算|延长|顺延|多少|赔"),
+    order=40,
+)

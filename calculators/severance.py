@@ -27,6 +27,8 @@ from decimal import Decimal
 from calculators.dates import MONTHS_PER_YEAR, add_months, zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, yuan
 from calculators.periods import COUNTING_ZH, passed, period_end
+from calculators.say import Chat, Say
+from calculators.spec import GIVEN, TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Choice, Field, Requirement
 from calculators.trace import Trace
 from policydesk.errors import InputError
 
@@ -261,3 +263,78 @@ def _result(owed, months_of_pay, amount, capped, multiplier, reason, trace: Trac
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+_DISMISSED = r"(?:开除|辞退|解除|解雇|终止|裁)"
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="经济补偿",
+    description="按《劳动合同法》第四十六、四十七条计算解除或终止劳动合同时的经济补偿（按工作年限折算月工资，高工资封顶）；违法解除按第八十七条计算赔偿金，也可按第四十八条要求继续履行。",
+    fields=(
+        Field("reason", "choice", "劳动合同解除或终止的原因",
+              "请问劳动合同是怎么解除或终止的？（例如：公司裁员、协商解除、合同到期不续签、公司违法辞退、自己辞职）",
+              required=True, choices=(
+                  Choice("layoff", "经济性裁员", ("裁员", "被裁", "裁掉", "经济性裁员", "减员"),
+                         say=r"裁员|被裁|裁掉|把我裁|裁了|减员"),
+                  Choice("mutual_employer", "单位提出协商解除", ("协商解除", "单位提出协商", "公司提出协商", "协商一致"),
+                         say=r"(?:公司|单位|老板|领导).{0,6}协商|协商(?:一致)?解除|协商一致"),
+                  Choice("mutual_worker", "本人提出协商解除", ("我提出协商", "本人提出协商"),
+                         say=r"(?:我|本人)(?:主动)?(?:提出|提的|要求).{0,4}协商"),
+                  Choice("no_fault_dismissal", "单位依第四十条解除（医疗期满、不胜任、客观情况重大变化）",
+                         ("不胜任", "不能胜任", "医疗期满", "客观情况发生重大变化", "客观情况重大变化", "第四十条"),
+                         say=r"不(?:能)?胜任|医疗期满|客观情况.{0,4}(?:重大)?变化|第四十条"),
+                  Choice("contract_expired", "合同到期单位不续签", ("合同到期", "到期不续签", "不续签", "合同期满"),
+                         say=r"(?:合同)?(?:到期|期满).{0,8}(?:不续|不再续|没续)|(?:公司|单位)不(?:再)?续签?|合同到期|合同期满"),
+                  Choice("expired_worker_declined", "合同到期本人不续签（单位维持或提高条件）", ("本人不续签", "我不想续签"),
+                         say=r"(?:我|本人)(?:自己)?不(?:想|愿意?)?续签"),
+                  Choice("employer_fault", "单位过错本人解除（欠薪、不交社保等）",
+                         ("拖欠工资", "欠薪", "不交社保", "被迫辞职", "被迫解除", "第三十八条"),
+                         say=r"被迫(?:辞职|离职|解除)|(?:因为?|由于).{0,8}(?:拖欠|欠|不交|没交|未交|不缴|没缴).{0,6}(?:工资|社保|社会保险).{0,8}(?:辞职|离职|解除)|第三十八条"),
+                  Choice("employer_closed", "单位破产、关闭、撤销或提前解散", ("破产", "倒闭", "关闭", "吊销营业执照", "解散", "撤销"),
+                         say=r"破产|倒闭|关门|吊销营业执照|责令关闭|解散|撤销"),
+                  Choice("unlawful", "单位违法解除或终止", ("违法解除", "违法辞退", "违法开除", "非法辞退", "无故辞退", "违法终止"),
+                         say=r"(?:违法|非法|无故|无理由|没有理由|无正当理由).{0,6}" + _DISMISSED),
+                  Choice("resigned", "本人主动辞职", ("辞职", "主动辞职", "自己辞职", "离职"),
+                         say=r"(?:我|本人)?(?:主动|自己)(?:提出)?(?:辞职|离职|不干)|我辞职"),
+                  Choice("misconduct", "本人过失被解除（第三十九条）", ("严重违纪", "严重违反规章制度", "过失性辞退", "第三十九条"),
+                         say=r"严重违(?:纪|反.{0,4}规章制度)|严重失职|营私舞弊|被追究刑事责任|第三十九条"),
+                  Choice("retired", "退休（开始领取养老金）", ("退休", "领养老金"), say=r"退休|领(?:取)?养老金"),
+              ), help_en="why the contract ended: layoff|mutual_employer|mutual_worker|no_fault_dismissal|"
+                         "contract_expired|expired_worker_declined|employer_fault|employer_closed|unlawful|"
+                         "resigned|misconduct|retired", say=Say()),
+        Field("start", "date", "入职日期", "请问您是哪天入职这家单位的？（例如 2020-03-01）",
+              help_en="first day of work for this employer (with --end)", say=Say(near=r"入职|进(?:公司|单位|厂)|上班|开始工作")),
+        Field("end", "date", "离职日期（劳动合同解除或终止之日）", "请问劳动合同是哪天解除或终止的？（例如 2024-06-30）",
+              help_en="last day of the contract (with --start)",
+              say=Say(near=r"离职|辞退|开除|解除|终止|裁|到期|走人")),
+        Field("service_years", "int", "在本单位工作年数", "请问您在这家单位工作了几年几个月？",
+              min=0, max=60, unit="year", help_en="whole years of service (instead of --start/--end), 0-60"),
+        Field("service_months", "int", "在本单位工作月数（或整年以外的月数）", "请问除了整年以外，还多干了几个月？",
+              min=0, max=720, unit="month", help_en="months of service, alone or on top of --service-years, 0-720",
+              say=Say(near=r"干了|工作了|上了|做了|入职|在(?:公司|单位|厂|这家)|工龄|工作", alone=True)),
+        Field("monthly_wage", "money", "月工资（解除前十二个月平均，元）",
+              "请问您离职前十二个月的平均月工资是多少元？", min=WAGE_MIN, max=WAGE_MAX, unit="yuan",
+              help_en="average monthly wage of the last 12 months, yuan (1-10000000)",
+              say=Say(near=r"月薪|月工资|工资|月平均工资|平均工资|月均工资|月均|收入|每月")),
+        Field("local_average_wage", "money", "本地区上年度职工月平均工资（元）",
+              "请问当地（设区的市）公布的上年度职工月平均工资是多少元？", min=WAGE_MIN, max=1_000_000, unit="yuan",
+              help_en="local average monthly wage of the previous year, yuan (for the 3x cap)",
+              say=Say(near=r"(?:上年度|上一年度|去年|职工|社会|当地|本地|本市|全市|市里|我们市|我们这儿?|我们那儿?|地区)[^，。；]{0,10}平均工资|社平工资|社会平均工资")),
+        TODAY_FIELD,
+    ),
+    function=severance,
+    output_keys=("owed", "months_of_pay", "amount_yuan", "capped", "citations", "steps"),
+    rules="severance",
+    results={"owed": "是否应当支付", "months_of_pay": "月工资数", "multiplier": "倍数", "amount_yuan": "金额（元）",
+             "capped": "是否三倍封顶", "arbitration_deadline": "申请仲裁截止日"},
+    requirements=(
+        Requirement("end", when=(("start", GIVEN),)),
+        Requirement("start", when=(("end", GIVEN),)),
+        Requirement("service_years", unless=("start", "end", "service_months")),
+    ),
+    exclusive=(("start", "service_years"), ("start", "service_months")),
+    chat=Chat(triggers=r"经济补偿|补偿金|赔偿金|遣散费|[Nn]\+1|(?:多少|几个月|能拿|能要|给|有|没有|要)(?:的)?(?:补偿|赔偿)|(?:补偿|赔偿)(?:多少|几个月|怎么算)",
+              asks=r"多少|几个月|能拿|能要|能领|给多少|该给|应该给|怎么算|算下|算算|有没有|能不能|有吗|给吗|要给|赔",
+              then_ask=("monthly_wage",)),
+    order=35,
+)

@@ -11,6 +11,8 @@ import datetime as dt
 
 from calculators.dates import zh_date
 from calculators.rules import ParamValue, citation, parameter
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, CalculatorSpec, Choice, Field
 from calculators.trace import Trace
 
 NAME = "voucher"
@@ -19,9 +21,12 @@ CATEGORY_ZH = {"tekun": "特困救助供养对象", "dibao": "低保对象", "no
 KIND_ZH = {"voucher": "爱心消费券", "subsidy": "生活补贴"}
 
 
-def voucher(category: str, date: dt.date, smartphone: bool = True, today: dt.date | None = None) -> dict:
+def voucher(category: str, date: dt.date, smartphone: bool = True, total: bool = False,
+            sum_year: int | None = None, with_subsidy: bool = False, today: dt.date | None = None) -> dict:
     """Eligibility, amount, issuing status on ``date``, channel and history of the rounds.
-    A round that has ended by ``date`` or by ``today`` is said so in the first sentence."""
+    A round that has ended by ``date`` or by ``today`` is said so in the first sentence.
+    ``total``: the sum of the rounds started by ``date`` (of ``sum_year`` only, vouchers only
+    unless ``with_subsidy``), added up from the dated rule values."""
     # The round that concerns ``date``: the latest one started by then, else the first one.
     starts = parameter("voucher.round_start")
     current = starts.at(date)
@@ -93,8 +98,18 @@ def voucher(category: str, date: dt.date, smartphone: bool = True, today: dt.dat
                   "如尚未收到，请联系所在县（市、区）民政部门。")
         summary = (f"您是特困救助供养对象，可领取每人{round_amount.value}元的爱心消费券；"
                    f"目前正在发放，{zh_date(deadline_day)}前全部完成。")
+    total_yuan = None
+    if total:
+        rows = [r for r in history if r["started_by_date"] and (with_subsidy or r["kind"] == "voucher")
+                and (sum_year is None or r["date"].startswith(f"{sum_year}-"))]
+        total_yuan = sum(r["amount_yuan"] for r in rows)
+        what = "爱心消费券和生活补贴" if with_subsidy else "爱心消费券"
+        when = f"{sum_year}年" if sum_year else f"截至{zh_date(date)}"
+        parts = "＋".join(f"{r['amount_yuan']}元（{r['label']}）" for r in rows)
+        trace.compute(f"{when}已发放的{what}逐次相加：{parts or '无'} = {total_yuan}元。", total_yuan=total_yuan)
+        summary = f"{when}特困救助供养对象每人共领到{what}{total_yuan}元（{len(rows)}次）。"
     return _result(True, round_amount.value, status, deadline_day, channel, channel_id, history,
-                   trace, summary=summary, advice=advice, ended_now=ended_now)
+                   trace, summary=summary, advice=advice, ended_now=ended_now, total_yuan=total_yuan)
 
 
 _STATUS_ZH = {"not_started": "尚未开始", "issuing": "正在发放", "ended": "已结束"}
@@ -124,9 +139,10 @@ def _round(kind: str, value: ParamValue, date: dt.date) -> dict:
 
 
 def _result(eligible, amount, status, deadline, channel, channel_id, history, trace, *, summary,
-            advice, ended_now=False) -> dict:
+            advice, ended_now=False, total_yuan=None) -> dict:
     return {
         "deadline_passed": ended_now,
+        "total_yuan": total_yuan,
         "calculator": NAME,
         "eligible": eligible,
         "amount_yuan": amount,
@@ -141,3 +157,44 @@ def _result(eligible, amount, status, deadline, channel, channel_id, history, tr
         "citations": trace.citations,
         "steps": trace.steps,
     }
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="爱心消费券",
+    description="特困救助供养对象爱心消费券：是否可领、金额、按日期的发放状态、领取方式、历次发放记录及累计金额。",
+    fields=(
+        Field("category", "choice", "救助身份", "请问您属于特困救助供养对象、低保对象，还是都不是？",
+              required=True, choices=(
+                  Choice("tekun", "特困救助供养对象", ("特困", "特困人员", "特困供养", "特困救助供养"),
+                         say=r"特困|五保|供养对象|供养人员"),
+                  Choice("dibao", "低保对象", ("低保", "低保户", "最低生活保障"), say=r"低保|最低生活保障"),
+                  Choice("none", "都不是", ("无", "都不是", "其他", "否"),
+                         say=r"(?:都)?不是(?:低保|特困)(?:户|人员|对象)?|普通(?:人|居民|群众)|一般(?:人|居民)"),
+              ), help_en="tekun (特困) | dibao (低保) | none", say=Say()),
+        Field("date", "date", "查询日期", "请问要查询哪一天的发放情况？（例如 2023-02-10）",
+              required=True, default_today=True, help_en="date to check the issuing status on",
+              say=Say(alone=True)),
+        Field("smartphone", "bool", "能否使用智能手机", "请问您能自己用手机操作“云闪付”App吗？",
+              default=True, help_en="able to use a smartphone (--no-smartphone: staff deliver goods)",
+              say=Say(no=r"不会(?:用|操作)?(?:智能)?手机|没有智能手机|没(?:有)?智能机|老年机|不会上网|手机操作")),
+        Field("total", "bool", "是否计算累计领取金额", "请问您是想知道一共领了多少吗？", default=False,
+              help_en="add up the rounds started by --date", say=Say(yes=r"一共|加起来|合计|总共|共领|总计|累计")),
+        Field("sum_year", "int", "累计的年份", "请问要算哪一年发放的？", min=2000, max=2099,
+              help_en="only the rounds of this year (with --total)",
+              say=Say(pattern=r"((?:19|20)\d{2})年(?!\d{1,2}月)")),
+        Field("with_subsidy", "bool", "是否计入生活补贴", "请问要把生活补贴也算进去吗？", default=False,
+              help_en="count the living subsidy too (with --total)",
+              say=Say(yes=r"补贴", no=r"(?:不算|不含|不包括|除了|除去).{0,4}补贴")),
+        TODAY_FIELD,
+    ),
+    function=voucher,
+    output_keys=("eligible", "amount_yuan", "status", "deadline", "channel", "history", "citations", "steps"),
+    rules="voucher",
+    results={"eligible": "是否可领", "amount_yuan": "每人金额（元）", "status_zh": "发放状态", "deadline": "完成期限",
+             "channel": "领取方式", "total_yuan": "累计金额（元）"},
+    chat=Chat(triggers=r"消费券|爱心券",
+              asks=r"能不能领|能领|可以领|还能|还可以|领得到|领不到|有没有|有我|有份|截止|过期|来得及|什么时候|啥时候|几号|怎么办|多少|一共|加起来",
+              needs_person=True),
+    order=20,
+)

@@ -21,6 +21,8 @@ from calculators.dates import zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, plain, yuan
 from calculators.periods import COUNTING_ZH, passed, period_end
 from calculators.rules import citation, param
+from calculators.say import Chat, Say
+from calculators.spec import TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Choice, Field
 from calculators.trace import Trace
 from policydesk.errors import InputError
 
@@ -216,3 +218,56 @@ def _grade_row(trace: Trace, grade: int) -> tuple[dict, object]:
     grades = known_grades(trace.on)
     raise InputError(f"“伤残等级”{grade}不存在：伤残等级为{grades[0]}级至{grades[-1]}级。",
                      f"grade: must be {grades[0]}..{grades[-1]}", field="grade")
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="工伤待遇",
+    description="按《工伤保险条例》计算工伤待遇：按伤残等级的一次性伤残补助金和伤残津贴、停工留薪期、工伤认定申请期限、生活护理费、因工死亡的丧葬补助金和一次性工亡补助金。",
+    fields=(
+        Field("grade", "int", "伤残等级", "请问劳动能力鉴定的伤残等级是几级（一级最重）？",
+              min=min(known_grades()), max=max(known_grades()), unit="grade",
+              help_en="disability grade (1 = most severe), as the rules define",
+              say=Say(pattern=r"(\d+|[一二三四五六七八九十]+)级(?:伤残)?|伤残(?:等级)?(?:是|为|评了|鉴定为|定了)?(\d+|[一二三四五六七八九十]+)级")),
+        Field("own_wage", "money", "本人工资（工伤前的平均月缴费工资，元）",
+              "请问您的本人工资（受伤前一年的平均月缴费工资）是多少元？", min=WAGE_MIN, max=WAGE_MAX, unit="yuan",
+              help_en="own wage: average monthly contribution wage before the injury, yuan",
+              say=Say(near=r"本人工资|缴费工资|月缴费工资|工资|月薪")),
+        Field("average_wage", "money", "统筹地区上年度职工月平均工资（元）",
+              "请问当地（统筹地区）上年度职工月平均工资是多少元？", min=WAGE_MIN, max=1_000_000, unit="yuan",
+              help_en="local average monthly wage, yuan (60%-300% bounds, nursing, funeral grant)",
+              say=Say(near=r"(?:统筹地区|上年度|上一年度|职工|当地|本地|本市|我们这儿?|我们市|社会)[^，。；]{0,10}平均工资|社平工资|社会平均工资")),
+        Field("injury_date", "date", "受伤（或确诊职业病）日期", "请问是哪天受的伤（或哪天被诊断为职业病）？（例如 2024-05-06）",
+              help_en="day of the accident or diagnosis (recognition deadlines)",
+              say=Say(near=r"受伤|受的伤|伤了|工伤|事故|出事|摔|砸|诊断|确诊|鉴定为职业病", alone=True)),
+        Field("employer_applied", "bool", "单位是否已申请工伤认定", "请问单位已经替您申请工伤认定了吗？",
+              help_en="the employer has applied for recognition",
+              say=Say(yes=r"单位(?:已经?|已)(?:申请|申报|报了)|已经?报了工伤",
+                      no=r"(?:没|没有|未|不)(?:给)?(?:申报|申请|报|上报)(?:工伤)?|不给报")),
+        Field("nursing", "choice", "生活护理等级", "请问是生活完全不能自理、大部分不能自理，还是部分不能自理？",
+              choices=(
+                  Choice("full", "生活完全不能自理", ("完全不能自理",), say=r"完全不能自理"),
+                  Choice("most", "生活大部分不能自理", ("大部分不能自理",), say=r"大部分不能自理"),
+                  Choice("partial", "生活部分不能自理", ("部分不能自理",), say=r"(?<!大)部分不能自理"),
+              ), help_en="nursing level: full | most | partial", say=Say()),
+        Field("death", "bool", "是否因工死亡", "请问是因工死亡吗？", default=False,
+              help_en="died of a work injury (funeral and death grants)",
+              say=Say(yes=r"因工死亡|工亡|去世|死亡|身亡|过世")),
+        Field("national_income", "money", "上一年度全国城镇居民人均可支配收入（元）",
+              "请问上一年度全国城镇居民人均可支配收入是多少元？", min=WAGE_MIN, max=10_000_000, unit="yuan",
+              help_en="previous year's national urban per-capita disposable income, yuan (death grant)",
+              say=Say(near=r"人均可支配收入|可支配收入")),
+        TODAY_FIELD,
+    ),
+    function=work_injury,
+    output_keys=("grade", "lump_sum_months", "allowance_percent", "suspension_max_months", "deadlines",
+                 "citations", "steps"),
+    rules="work_injury",
+    results={"grade": "伤残等级", "lump_sum_months": "一次性伤残补助金（月）", "lump_sum_yuan": "一次性伤残补助金（元）",
+             "allowance_percent": "伤残津贴（本人工资的%）", "allowance_yuan": "伤残津贴（元/月）",
+             "suspension_max_months": "停工留薪期一般最长（月）", "suspension_total_max_months": "停工留薪期延长后最长（月）",
+             "nursing_yuan": "生活护理费（元/月）", "funeral_grant_yuan": "丧葬补助金（元）", "death_grant_yuan": "一次性工亡补助金（元）"},
+    chat=Chat(triggers=r"工伤|伤残|停工留薪|工亡|因工死亡|丧葬补助|护理费|职业病",
+              asks=r"多少|几个月|多久|多长|最长|最晚|哪天|来得及|能拿|能领|怎么算|期限|一共"),
+    order=55,
+)
