@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.parsing import CN_NUM_CHARS, arabize, cn_to_int, find_dates, find_day_counts, find_durations
+from assistant.parsing import arabize, find_dates, find_day_counts, find_durations
+from policydesk.dates import month_end
+from policydesk.numerals import CN_NUM_CHARS, cn_to_int
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;？?！!\n]")
 _NUMBER = r"(\d+(?:\.\d+)?|[" + CN_NUM_CHARS + r"]+)"
@@ -55,7 +57,7 @@ def extract(fields, text: str, today: date) -> tuple[dict, dict]:
         "duration": lambda: [Mention(d.months, d.start, d.end) for d in find_durations(text)],
         "days": lambda: [Mention(v, s, e) for v, s, e in find_day_counts(text)],
         "hours": lambda: [Mention(_num(m.group(1)) + (0.5 if "半" in m.group(0) else 0), m.start(), m.end())
-                          for m in _HOURS.finditer(text) if _num(m.group(1)) is not None],
+                          for m in _HOURS.finditer(text) if _num(m.group(1)) is not None],  # as hours_in
         "money": lambda: _amounts(text),
     }
     for kind, kind_fields in by_kind.items():
@@ -93,10 +95,8 @@ def _dates(text: str, today: date, fields) -> list[Mention]:
             m = _MONTH_ONLY.fullmatch(d.text.rstrip("份"))
             if m and 1 <= int(m.group(3)) <= 12:
                 year = int(m.group(1)) if m.group(1) else today.year + _YEAR_WORDS.get(m.group(2) or "今年", 0)
-                from calendar import monthrange
-
                 month = int(m.group(3))
-                out.append(Mention(date(year, month, monthrange(year, month)[1]).isoformat(), d.start, d.end))
+                out.append(Mention(date(year, month, month_end(year, month)).isoformat(), d.start, d.end))
                 continue
         out.append(Mention(d.value.isoformat() if d.value else None, d.start, d.end,
                            None if d.value else (d.problem or f"{d.text} 不是完整日期")))
@@ -162,7 +162,9 @@ def _assign(kind: str, fields, mentions: list[Mention], text: str, slots: dict, 
         taken.add(i)
     left = [m for i, m in enumerate(mentions) if i not in taken]
     alone = [f for f in fields if f.say.alone and f.name not in slots and f.name not in problems]
-    if len(mentions) == 1 and len(left) == 1 and alone:
+    # A lone mention with no keyword may be the field's; a lone *unusable* one (7月份 with no
+    # day) is more likely about something else, so it is not held against the field.
+    if len(mentions) == 1 and len(left) == 1 and alone and not left[0].problem:
         _give(kind, alone[0], left[0], slots, problems)
 
 
@@ -219,3 +221,14 @@ def _yes_no(f, say, text: str, slots: dict) -> None:
         slots[f.name] = False
     elif say.yes and re.search(say.yes, text):
         slots[f.name] = True
+
+
+def amounts_in(text: str) -> list:
+    """Amounts of money in ``text`` (arabized): 6000, 6000元, 1.8万 → 18000."""
+    return [m.value for m in _amounts(text)]
+
+
+def hours_in(text: str) -> list:
+    """Counts of hours in ``text`` (arabized): 3小时, 2个小时, 4个半小时."""
+    return [_num(m.group(1)) + (0.5 if "半" in m.group(0) else 0) for m in _HOURS.finditer(text)
+            if _num(m.group(1)) is not None]

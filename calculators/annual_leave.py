@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from calculators.dates import MONTHS_PER_YEAR, add_years, zh_date
+from policydesk.dates import MONTHS_PER_YEAR, add_years, zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, whole_days, yuan
 from calculators.rules import citation
 from calculators.say import Chat, Say

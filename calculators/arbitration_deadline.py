@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import zh_date
+from policydesk.dates import zh_date
 from calculators.money import num
 from calculators.periods import COUNTING_ZH, passed, period_end
 from calculators.rules import citation

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import add_months, zh_date
+from policydesk.dates import add_months, zh_date
 from calculators.rules import citation
 from calculators.say import Chat, Say
 from calculators.spec import TODAY_FIELD, CalculatorSpec, Field

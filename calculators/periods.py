@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import add_months, add_years, zh_date
+from policydesk.dates import add_months, add_years, zh_date
 
 COUNTING_ZH = "期限自事件发生次日起算，期间最后一日为截止日（当天仍在期限内）"
 

@@ -18,7 +18,7 @@ from policydesk.errors import PolicydeskError
 ENV = "POLICYDESK_CALCULATORS_PATH"
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules of the package that are machinery, not calculators (importing them is pointless).
-_MACHINERY = {"registry", "plugins", "spec", "say", "rules", "trace", "money", "periods", "dates"}
+_MACHINERY = {"registry", "plugins", "spec", "say", "rules", "trace", "money", "periods"}
 
 
 class CalculatorLoadError(PolicydeskError):

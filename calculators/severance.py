@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from calculators.dates import MONTHS_PER_YEAR, add_months, zh_date
+from policydesk.dates import MONTHS_PER_YEAR, add_months, zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, yuan
 from calculators.periods import COUNTING_ZH, passed, period_end
+from calculators.rules import citation
 from calculators.say import Chat, Say
 from calculators.spec import GIVEN, TODAY_FIELD, WAGE_MAX, WAGE_MIN, CalculatorSpec, Choice, Field, Requirement
 from calculators.trace import Trace
@@ -214,8 +215,6 @@ def _short(reason: str) -> str:
 
 
 def _note(note_id: str, text: str, value) -> dict:
-    from calculators.rules import citation
-
     return {"id": note_id, "text": text, "citations": [citation(value.reference)]}
 
 
@@ -299,9 +298,7 @@ SPEC = CalculatorSpec(
                   Choice("misconduct", "本人过失被解除（第三十九条）", ("严重违纪", "严重违反规章制度", "过失性辞退", "第三十九条"),
                          say=r"严重违(?:纪|反.{0,4}规章制度)|严重失职|营私舞弊|被追究刑事责任|第三十九条"),
                   Choice("retired", "退休（开始领取养老金）", ("退休", "领养老金"), say=r"退休|领(?:取)?养老金"),
-              ), help_en="why the contract ended: layoff|mutual_employer|mutual_worker|no_fault_dismissal|"
-                         "contract_expired|expired_worker_declined|employer_fault|employer_closed|unlawful|"
-                         "resigned|misconduct|retired", say=Say()),
+              ), help_en="why the contract ended (one of the values above)", say=Say()),
         Field("start", "date", "入职日期", "请问您是哪天入职这家单位的？（例如 2020-03-01）",
               help_en="first day of work for this employer (with --end)", say=Say(near=r"入职|进(?:公司|单位|厂)|上班|开始工作")),
         Field("end", "date", "离职日期（劳动合同解除或终止之日）", "请问劳动合同是哪天解除或终止的？（例如 2024-06-30）",

@@ -65,7 +65,7 @@ class Field:
         if self.type == "date":
             return f"{DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()}"
         if self.type in ("int", "float", "money") and self.min is not None and self.max is not None:
-            return f"{self.min:g} 至 {self.max:g}{self.unit_zh}"
+            return f"{_plain(self.min)} 至 {_plain(self.max)}{self.unit_zh}"
         return ""
 
     def choice_label(self, value: Any) -> str:
@@ -82,6 +82,10 @@ class Field:
         out["range_zh"] = self.range_zh
         out.pop("say", None)
         return out
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 GIVEN = "*"  # in a Requirement's ``when``: the field has any value

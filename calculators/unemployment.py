@@ -91,7 +91,7 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
         else:
             summary = summary.rstrip("。") + f"，每月{monthly}元（全省统一标准）。"
         if pooling.value:
-            notes.append({"id": "pooling", "text": "山西省已实施失业保险基金省级统筹，全省待遇标准统一。",
+            notes.append({"id": "pooling", "text": pooling.statements["in_force"],
                           "citations": [citation(pooling.reference)]})
     else:
         summary = "您暂不符合领取失业保险金的条件：" + "；".join(reasons) + "。"
@@ -123,7 +123,7 @@ SPEC = CalculatorSpec(
         Field("involuntary", "bool", "是否非因本人意愿中断就业",
               "请问您是非本人意愿失业（如被裁员、合同到期不续），还是主动辞职？", required=True,
               false_aliases=("voluntary",), help_en="--involuntary (laid off) / --voluntary (quit)",
-              say=Say(yes=r"被(?:辞退|裁|开除|解雇|解除)|裁员|辞退|公司(?:倒闭|破产|关门)|单位(?:倒闭|破产|解除)|合同到期|非(?:本人|自)愿|被迫",
+              say=Say(yes=r"被(?:辞退|裁|开除|解雇|解除)|裁员|辞退|公司(?:倒闭|破产|关门)|单位(?:倒闭|破产|解除)|合同到期|非(?:本人|自)(?:意)?愿|被迫",
                       no=r"主动辞职|自己辞职|自愿(?:离职|辞职)|我辞职|辞职了|跳槽|自己不干")),
         Field("registered", "bool", "是否已办理失业登记", "请问您是否已经办理失业登记，并有求职要求？",
               required=True, false_aliases=("not_registered",),
@@ -148,7 +148,8 @@ SPEC = CalculatorSpec(
     rules="unemployment",
     results={"eligible": "是否符合条件", "max_months": "最长领取（月）", "monthly_amount_yuan": "每月金额（元）"},
     requirements=(Requirement("previous_claimed_months", when=(("previous_entitled_months", GIVEN),)),),
-    chat=Chat(triggers=r"失业(?:保险)?金|失业.{0,24}(?:能领|可以领|领多久|领几个月|领多长|待遇)|(?:领|拿).{0,4}失业",
+    chat=Chat(triggers=r"失业(?:保险)?金|失业.{0,24}(?:能领|可以领|领多久|领几个月|领多长|待遇)|(?:领|拿).{0,4}失业"
+                       r"|(?:再次|又|重新)失业|(?:再|重新)就业.{0,30}(?:领|失业)",
               asks=r"多久|多长|几个月|能领|可以领|能不能|领多少|有没有|能拿|最长"),
     order=30,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import zh_date
+from policydesk.dates import zh_date
 from calculators.rules import ParamValue, citation, parameter
 from calculators.say import Chat, Say
 from calculators.spec import TODAY_FIELD, CalculatorSpec, Choice, Field
@@ -25,8 +25,9 @@ def voucher(category: str, date: dt.date, smartphone: bool = True, total: bool =
             sum_year: int | None = None, with_subsidy: bool = False, today: dt.date | None = None) -> dict:
     """Eligibility, amount, issuing status on ``date``, channel and history of the rounds.
     A round that has ended by ``date`` or by ``today`` is said so in the first sentence.
-    ``total``: the sum of the rounds started by ``date`` (of ``sum_year`` only, vouchers only
-    unless ``with_subsidy``), added up from the dated rule values."""
+    ``total``: the sum of the rounds started by ``date`` (vouchers only unless
+    ``with_subsidy``; with ``sum_year``, the rounds issued in that year — a round running to
+    a deadline counts in the deadline's year), added up from the dated rule values."""
     # The round that concerns ``date``: the latest one started by then, else the first one.
     starts = parameter("voucher.round_start")
     current = starts.at(date)
@@ -59,16 +60,11 @@ def voucher(category: str, date: dt.date, smartphone: bool = True, total: bool =
     eligible = category in (categories.value or [])
     who = CATEGORY_ZH.get(category, category)
     if not eligible:
-        if category == "dibao":
-            why = ("爱心消费券的发放对象是特困救助供养对象；低保对象不属于特困救助供养对象，"
-                   "因此不在本次发放范围内。如您同时被认定为特困救助供养对象，请按特困身份咨询。")
-        else:
-            why = "爱心消费券的发放对象是特困救助供养对象，您不属于发放范围。"
+        why = categories.statements.get(category) or categories.statements["none"]
         trace.compute(f"身份：{who}；发放对象：特困救助供养对象。{why}")
         return _result(False, None, status, deadline_day, None, None, history, trace,
                        summary=(ended_lead + why) if ended_now else why,
-                       advice="如生活确有困难，可向所在县（市、区）民政部门咨询其他救助政策。",
-                       ended_now=ended_now)
+                       advice=categories.statements["ineligible_advice"], ended_now=ended_now)
 
     trace.compute(f"身份：{who}，属于发放对象；本轮发放标准每人{round_amount.value}元。",
                   amount_yuan=round_amount.value)
@@ -101,7 +97,7 @@ def voucher(category: str, date: dt.date, smartphone: bool = True, total: bool =
     total_yuan = None
     if total:
         rows = [r for r in history if r["started_by_date"] and (with_subsidy or r["kind"] == "voucher")
-                and (sum_year is None or r["date"].startswith(f"{sum_year}-"))]
+                and (sum_year is None or r["issued_year"] == sum_year)]
         total_yuan = sum(r["amount_yuan"] for r in rows)
         what = "爱心消费券和生活补贴" if with_subsidy else "爱心消费券"
         when = f"{sum_year}年" if sum_year else f"截至{zh_date(date)}"
@@ -126,8 +122,13 @@ def _history(date: dt.date) -> list[dict]:
 
 
 def _round(kind: str, value: ParamValue, date: dt.date) -> dict:
+    # A round with a completion deadline (the one reported on its start day) is issued
+    # through that deadline: it belongs to the year it is completed in.
+    deadline = parameter("voucher.round_deadline").at(value.date_key)
+    completes = deadline.value if deadline.date_key == value.date_key else None
     return {
         "date": value.date_key.isoformat(),
+        "issued_year": (completes or value.date_key).year if not value.period else int(value.period[:4]),
         "month": value.period or value.date_key.strftime("%Y-%m"),
         "kind": kind,
         "amount_yuan": value.value,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from calculators.dates import zh_date
+from policydesk.dates import zh_date
 from calculators.money import ROUNDING_ZH, cents, dec, fmt, num, plain, yuan
 from calculators.periods import COUNTING_ZH, passed, period_end
 from calculators.rules import citation, param

@@ -23,6 +23,7 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
+from retrieval.extract import select_sentences
 from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
@@ -210,8 +211,6 @@ class Searcher:
                        searcher=self)
 
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
-        from retrieval.extract import select_sentences
-
         return select_sentences(query, passages, max_sentences, searcher=self)
 
     # -- declining --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from retrieval.normalize import chinese_to_int
+from policydesk.numerals import cn_to_int as chinese_to_int
 
 _NUMERAL = "〇零一二三四五六七八九十百千两0-9０-９"
 _SPACE = " \t\u3000\u00a0"

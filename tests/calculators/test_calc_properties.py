@@ -6,8 +6,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculators.dates import add_months
-from calculators.registry import run_calculator
+from calculators.registry import CALCULATORS, run_calculator
+from policydesk.dates import add_months
+from policydesk.errors import InputError
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
 
@@ -86,13 +87,58 @@ def _values(result: dict, keys: list[str]):
     return {k: strip(result[k]) for k in keys}
 
 
-@settings(max_examples=100, deadline=None)
-@given(query=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)))
-def test_today_fills_the_voucher_date_exactly_like_an_explicit_date(query):
-    implicit = run_calculator("voucher", {"category": "tekun"}, today=query)
-    explicit = run_calculator("voucher", {"category": "tekun", "date": query.isoformat(),
-                                          "today": query.isoformat()})
+# One case per calculator, without its as-of ``date``: that day is the day asked.
+UNDATED = {
+    "loan-deferral": {"maturity": "2023-05-20", "pandemic_hardship": True},
+    "voucher": {"category": "tekun"},
+    "unemployment": {"contribution_years": 6, "involuntary": True, "registered": True},
+    "probation": {"contract_months": 24, "probation_months": 2, "suspended_days": 9},
+    "benefits": {"graduation_date": "2022-06-30", "employed": False, "loan_holder": True},
+    "severance": {"reason": "layoff", "service_years": 3, "monthly_wage": 6000},
+    "annual-leave": {"cumulative_years": 8, "joined": "2023-07-01"},
+    "overtime-pay": {"kind": "rest_day", "monthly_wage": 5000, "days": 2},
+    "work-injury": {"grade": 7, "own_wage": 5000},
+    "arbitration-deadline": {"known_date": "2021-03-01"},
+}
+
+
+def test_every_calculator_has_an_undated_case():
+    assert set(UNDATED) == set(CALCULATORS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(query=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)),
+       name=st.sampled_from(sorted(UNDATED)))
+def test_the_day_asked_fills_a_missing_date_exactly_like_an_explicit_one(query, name):
+    implicit = outcome(name, UNDATED[name], today=query)
+    dated = {"date": query.isoformat()} if "date" in {f.name for f in CALCULATORS[name].fields} else {}
+    # the day asked, given as an input, wins over the caller's day
+    explicit = outcome(name, {**UNDATED[name], **dated, "today": query.isoformat()}, today=dt.date(1999, 1, 1))
     assert implicit == explicit
+
+
+def outcome(name, inputs, today):
+    """The result, or the input error (a day before a rule existed is one)."""
+    try:
+        return run_calculator(name, inputs, today=today)
+    except InputError as exc:
+        return {"error": exc.message_zh, "field": exc.field}
+
+
+def test_the_day_asked_decides_which_rules_apply():
+    """The same facts asked before and after a rule took effect get different answers, so
+    the day asked really reaches the rules (and no clock does)."""
+    loan = UNDATED["loan-deferral"]
+    assert not run_calculator("loan-deferral", loan, today=dt.date(2022, 12, 1))["eligible"]
+    assert run_calculator("loan-deferral", loan, today=dt.date(2023, 3, 1))["eligible"]
+    statuses = [run_calculator("voucher", UNDATED["voucher"], today=dt.date(*d))["status"]
+                for d in ((2022, 12, 1), (2023, 1, 15), (2023, 3, 1))]
+    assert statuses == ["not_started", "issuing", "ended"]
+    graduate = UNDATED["benefits"]
+    recent = run_calculator("benefits", graduate, today=dt.date(2023, 3, 1))
+    later = run_calculator("benefits", graduate, today=dt.date(2025, 3, 1))
+    assert "social_insurance_subsidy" in {p["id"] for p in recent["programs"]}
+    assert "social_insurance_subsidy" not in {p["id"] for p in later["programs"]}
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,47 +1,25 @@
 """The `policydesk` command line: a thin click layer. Docstrings are the --help texts.
 
 Every command takes --json. Bad input exits 2 with one clear line (or {"error": ...}
-with --json), never a traceback."""
+with --json), never a traceback.
+
+The layers each command needs are imported inside that command: loading the search stack
+(numpy, langchain, the embedder: about 0.8 s) or uvicorn is paid by `ask`, `search`,
+`ingest`, `serve` only, not by `calc`, `docs` or `--help`."""
 from __future__ import annotations
 
-import functools
-import json
 import sys
+from pathlib import Path
 
 import click
 
-from policydesk.errors import PolicydeskError
+from assistant.render import citation_label, terminal_text
+from cli.calc import calc
+from cli.output import emit, handle_errors, json_option
+from policydesk.dates import parse_day
+from policydesk.errors import InputError
 from policydesk.settings import get_settings
-
-
-def emit(data, as_json: bool, human=None) -> None:
-    """Print ``data`` as JSON, or through ``human(data)`` for people."""
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    elif human is not None:
-        human(data)
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def handle_errors(fn):
-    """Turn PolicydeskError into one line and its exit code; JSON when --json was given."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PolicydeskError as exc:
-            if kwargs.get("as_json"):
-                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False))
-            else:
-                click.echo(f"错误：{exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
+from retrieval.documents import load_documents
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,8 +34,6 @@ def cli():
 @handle_errors
 def ingest(corpus_dir, as_json):
     """Build or update the index under $POLICYDESK_HOME from the corpus folder."""
-    from pathlib import Path
-
     from retrieval.ingest import ingest_corpus, print_report
 
     settings = get_settings()
@@ -73,8 +49,6 @@ def ingest(corpus_dir, as_json):
 @handle_errors
 def docs(as_json):
     """List the ingested documents."""
-    from retrieval.documents import load_documents
-
     documents = load_documents(get_settings().index_dir)
 
     def human(rows):
@@ -97,8 +71,7 @@ def search(query, k, as_json):
 
     def human(data):
         for i, p in enumerate(data["passages"], 1):
-            c = p["citation"]
-            click.echo(f"[{i}] {p['score']:.4f} 《{c['title']}》{c['publisher']} {c['date']}")
+            click.echo(f"[{i}] {p['score']:.4f} {citation_label(p['citation'])}")
             click.echo(f"    {p['text']}")
 
     emit(result, as_json, human)
@@ -114,18 +87,10 @@ def ask(question, today, session_id, as_json):
     """Answer QUESTION from the policy texts, with citations."""
     from assistant.service import get_assistant
 
-    answer = get_assistant().ask(question, session_id=session_id, today=today)
+    day = parse_day(today, field="today") if today else None
+    answer = get_assistant().ask(question, session_id=session_id, today=day)
 
-    def human(data):
-        click.echo(data["answer"])
-        for i, c in enumerate(data["citations"], 1):
-            where = f"《{c['title']}》{c.get('publisher', '')} {c.get('date', '')}" if c.get("title") else \
-                f"{c.get('statute', '')}{c.get('article', '')}"
-            click.echo(f"  [{i}] {where}：{c.get('quote') or c.get('text', '')}")
-        if data.get("follow_up") and data["follow_up"] not in data["answer"]:
-            click.echo(f"（追问）{data['follow_up']}")
-
-    emit(answer.to_dict(), as_json, human)
+    emit(answer.to_dict(), as_json, lambda data: click.echo(terminal_text(data)))
 
 
 @cli.command(name="eval")
@@ -135,7 +100,7 @@ def ask(question, today, session_id, as_json):
 @handle_errors
 def eval_command(file, k, as_json):
     """Run a question set (shared/eval format) and print failures and a summary."""
-    from policydesk.evaluation import print_summary, run_eval
+    from cli.evaluation import print_summary, run_eval
 
     summary = run_eval(file, k=k)
     emit(summary, as_json, print_summary)
@@ -165,7 +130,7 @@ def serve(host, port, workers, as_json):
 @handle_errors
 def bench(scales, quick, with_api, as_json):
     """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth."""
-    from policydesk.bench import print_bench, run_bench
+    from cli.bench import print_bench, run_bench
 
     result = run_bench(scales=parse_scales(scales), quick=quick,
                        with_api=with_api, progress=not as_json)
@@ -174,8 +139,6 @@ def bench(scales, quick, with_api, as_json):
 
 def parse_scales(text: str) -> list[int]:
     """"1,10,100" → [1, 10, 100]; each a whole number from 1 to 1000, repeats dropped."""
-    from policydesk.errors import InputError
-
     out = []
     for part in text.split(","):
         part = part.strip()
@@ -191,13 +154,7 @@ def parse_scales(text: str) -> list[int]:
     return out
 
 
-def _register_calc():
-    from policydesk.cli_calc import calc
-
-    cli.add_command(calc)
-
-
-_register_calc()
+cli.add_command(calc)
 
 
 def main():

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import click
 
-from calculators.registry import CALCULATORS, CalculatorSpec, Field, run_calculator
-from policydesk.cli import emit, handle_errors, json_option
+from assistant.calculation import CalculatorService
+from assistant.render import citation_lines
+from calculators.registry import CALCULATORS, CalculatorSpec, Field
+from cli.output import emit, handle_errors, json_option
+from policydesk.settings import get_settings
+from retrieval.documents import load_documents
 
 
 @click.group()
@@ -20,7 +24,9 @@ def calc():
 
 def _option(f: Field):
     required = "（必填）" if f.required else ""
-    text = f"{f.label_zh}{required} / {f.help_en}"
+    scope = f"，{f.range_zh}" if f.range_zh and f.type != "date" else ""
+    choices = "；".join(f"{c.value}={c.label_zh}" for c in f.choices)
+    text = f"{f.label_zh}{required}{scope}{'（' + choices + '）' if choices else ''} / {f.help_en}"
     if f.type == "bool":
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
@@ -50,11 +56,8 @@ def _print_human(result: dict) -> None:
     for i, step in enumerate(result.get("steps", []), 1):
         click.echo(f"  {i}. {step['text']}")
     click.echo("依据：")
-    for i, c in enumerate(result.get("citations", []), 1):
-        if "statute" in c:
-            click.echo(f"  [{i}] {c['statute']}{c['article']}：{c['text']}")
-        else:
-            click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
+    for line in citation_lines(result.get("citations", []), "  "):
+        click.echo(line)
 
 
 def _label(result: dict, field_name: str) -> str:
@@ -64,9 +67,16 @@ def _label(result: dict, field_name: str) -> str:
         return field_name
 
 
+def _service() -> CalculatorService:
+    """The same calculators as the API: citations get their document's title and span when
+    an index exists (the JSON of `policydesk calc` and POST /api/calculators/NAME agree)."""
+    index = get_settings().index_dir
+    return CalculatorService(lambda: {d.doc_id: d for d in load_documents(index)})
+
+
 def _make_command(spec: CalculatorSpec) -> click.Command:
     def run(as_json, **inputs):
-        result = run_calculator(spec.name, {k: v for k, v in inputs.items() if v is not None})
+        result = _service().run(spec.name, {k: v for k, v in inputs.items() if v is not None})
         emit(result, as_json, _print_human)
 
     run.__doc__ = f"{spec.title_zh}：{spec.description}"
