@@ -75,8 +75,7 @@ def severance(reason: str, start: dt.date | None = None, end: dt.date | None = N
                          "end: before start", field="end")
     if start is None and not (service_years or service_months):
         raise InputError("“工作年限”不能为0：请填写在本单位工作了几年几个月，或入职和离职日期。",
-                         "service_years/service_months: service must be longer than zero",
-                         field="service_years")
+                         "service_months: service must be longer than zero", field="service_months")
 
     on = end or today
     trace = Trace(on)
@@ -304,9 +303,10 @@ SPEC = CalculatorSpec(
         Field("end", "date", "离职日期（劳动合同解除或终止之日）", "请问劳动合同是哪天解除或终止的？（例如 2024-06-30）",
               help_en="last day of the contract (with --start)",
               say=Say(near=r"离职|辞退|开除|解除|终止|裁|到期|走人")),
-        Field("service_years", "int", "在本单位工作年数", "请问您在这家单位工作了几年几个月？",
+        Field("service_years", "int", "在本单位工作年数", "请问您在这家单位工作了几年？",
               min=0, max=60, unit="year", help_en="whole years of service (instead of --start/--end), 0-60"),
-        Field("service_months", "int", "在本单位工作月数（或整年以外的月数）", "请问除了整年以外，还多干了几个月？",
+        Field("service_months", "int", "在本单位工作月数（整年以外的月数，或全部按月数）",
+              "请问您在这家单位工作了多长时间（几年几个月）？",
               min=0, max=720, unit="month", help_en="months of service, alone or on top of --service-years, 0-720",
               say=Say(near=r"干了|工作了|上了|做了|入职|在(?:公司|单位|厂|这家)|工龄|工作", alone=True)),
         Field("monthly_wage", "money", "月工资（解除前十二个月平均，元）",
@@ -327,7 +327,7 @@ SPEC = CalculatorSpec(
     requirements=(
         Requirement("end", when=(("start", GIVEN),)),
         Requirement("start", when=(("end", GIVEN),)),
-        Requirement("service_years", unless=("start", "end", "service_months")),
+        Requirement("service_months", unless=("start", "end", "service_years")),
     ),
     exclusive=(("start", "service_years"), ("start", "service_months")),
     chat=Chat(triggers=r"经济补偿|补偿金|赔偿金|遣散费|[Nn]\+1|(?:多少|几个月|能拿|能要|给|有|没有|要)(?:的)?(?:补偿|赔偿)|(?:补偿|赔偿)(?:多少|几个月|怎么算)",

@@ -128,7 +128,7 @@ def _round(kind: str, value: ParamValue, date: dt.date) -> dict:
     completes = deadline.value if deadline.date_key == value.date_key else None
     return {
         "date": value.date_key.isoformat(),
-        "issued_year": (completes or value.date_key).year if not value.period else int(value.period[:4]),
+        "issued_year": (completes or value.date_key).year if not value.period else int(value.period.split("-")[0]),
         "month": value.period or value.date_key.strftime("%Y-%m"),
         "kind": kind,
         "amount_yuan": value.value,
@@ -179,7 +179,7 @@ SPEC = CalculatorSpec(
         Field("smartphone", "bool", "能否使用智能手机", "请问您能自己用手机操作“云闪付”App吗？",
               default=True, help_en="able to use a smartphone (--no-smartphone: staff deliver goods)",
               say=Say(no=r"不会(?:用|操作)?(?:智能)?手机|没有智能手机|没(?:有)?智能机|老年机|不会上网|手机操作")),
-        Field("total", "bool", "是否计算累计领取金额", "请问您是想知道一共领了多少吗？", default=False,
+        Field("total", "bool", "是否合计历次领取金额", "请问您是想知道一共领了多少吗？", default=False,
               help_en="add up the rounds started by --date", say=Say(yes=r"一共|加起来|合计|总共|共领|总计|累计")),
         Field("sum_year", "int", "累计的年份", "请问要算哪一年发放的？", min=2000, max=2099,
               help_en="only the rounds of this year (with --total)",
