@@ -86,16 +86,18 @@ def annual_leave(cumulative_years: float | None = None, work_start: dt.date | No
     else:
         trace.compute(f"累计工作年限：{num(dec(cumulative_years))}年（按您填写）。", years_counted=cumulative_years)
     years = dec(cumulative_years)
+    required_months = min_years * MONTHS_PER_YEAR
+    trace.compute(f"连续工作须满{num(required_months)}个月（{num(min_years)}年）。", continuous_months_required=required_months)
     if continuous_months is None:
         continuous = years * MONTHS_PER_YEAR
         if years >= min_years:
-            assumptions.append(f"按累计工作年限，视为已连续工作满{num(min_years * MONTHS_PER_YEAR)}个月；"
+            assumptions.append(f"按累计工作年限，视为已连续工作满{num(required_months)}个月；"
                                "如中间有较长时间没有工作，请告诉我连续工作了几个月。")
     else:
         continuous = dec(continuous_months)
-    if continuous < min_years * MONTHS_PER_YEAR:
-        trace.compute(f"连续工作{num(continuous)}个月，不满{num(min_years * MONTHS_PER_YEAR)}个月：不享受年休假。")
-        summary = f"连续工作不满{num(min_years * MONTHS_PER_YEAR)}个月，{year}年不享受带薪年休假（0天）。"
+    if continuous < required_months:
+        trace.compute(f"连续工作{num(continuous)}个月，不满{num(required_months)}个月：不享受年休假。")
+        summary = f"连续工作不满{num(required_months)}个月，{year}年不享受带薪年休假（0天）。"
         return _result(False, 0, 0, cumulative_years, False, None, trace, summary, notes, assumptions,
                        year, None, None, None, None)
 

@@ -184,8 +184,9 @@ def severance(reason: str, start: dt.date | None = None, end: dt.date | None = N
                                "继续履行的，不再支付赔偿金。", reinstate))
     if reason == "no_fault_dismissal":
         notice = trace.read("severance.notice_pay_months")
-        notes.append(_note("notice_pay", "单位依第四十条解除、又没有提前三十日书面通知的，还应额外支付"
-                           f"{num(notice.value)}个月工资（另计，未含在上面的金额中）。", notice))
+        notice_days = trace.read("severance.notice_days")
+        notes.append(_note("notice_pay", f"单位以这类理由解除、又没有提前{num(notice_days.value)}日书面通知您的，"
+                           f"还应额外支付{num(notice.value)}个月工资（另计，未含在上面的金额中）。", notice))
 
     amount = None
     if base is not None:

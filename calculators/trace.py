@@ -3,6 +3,7 @@ reference), computation steps in Chinese, and the citations behind the result.""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from policydesk.errors import InputError
@@ -40,7 +41,11 @@ class Trace:
         return value
 
     def compute(self, text: str, **data: Any) -> None:
-        self.steps.append({"kind": "compute", "text": text, **data})
+        """A computation in Chinese, with the values it produced (exact Decimals become JSON
+        numbers: an int when whole, else a float)."""
+        clean = {k: (int(v) if v == v.to_integral_value() else float(v)) if isinstance(v, Decimal) else v
+                 for k, v in data.items()}
+        self.steps.append({"kind": "compute", "text": text, **clean})
 
     def cite(self, reference: dict) -> dict:
         c = citation(reference)

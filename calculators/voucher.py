@@ -102,7 +102,8 @@ def voucher(category: str, date: dt.date, smartphone: bool = True, total: bool =
         what = "爱心消费券和生活补贴" if with_subsidy else "爱心消费券"
         when = f"{sum_year}年" if sum_year else f"截至{zh_date(date)}"
         parts = "＋".join(f"{r['amount_yuan']}元（{r['label']}）" for r in rows)
-        trace.compute(f"{when}已发放的{what}逐次相加：{parts or '无'} = {total_yuan}元。", total_yuan=total_yuan)
+        trace.compute(f"{when}已发放的{what}逐次相加：{parts or '无'} = {total_yuan}元。", total_yuan=total_yuan,
+                      rounds_counted=len(rows))
         summary = f"{when}特困救助供养对象每人共领到{what}{total_yuan}元（{len(rows)}次）。"
     return _result(True, round_amount.value, status, deadline_day, channel, channel_id, history,
                    trace, summary=summary, advice=advice, ended_now=ended_now, total_yuan=total_yuan)
