@@ -9,15 +9,14 @@ reads the rules named ``SPEC.rules + ".*"`` from ``rules/*.yaml``.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from calculators.say import Chat, Say
+from policydesk.dates import DATE_MAX, DATE_MIN
 
-# Sanity bounds on input (not policy): dates a person could mean, money a person could earn.
-DATE_MIN = dt.date(1950, 1, 1)
-DATE_MAX = dt.date(2100, 1, 1) - dt.timedelta(days=1)
+# Sanity bounds on input (not policy): dates a person could mean (policydesk.dates), money a
+# person could earn.
 WAGE_MIN, WAGE_MAX = 1, 10_000_000
 
 TYPES = ("date", "int", "float", "money", "bool", "choice")

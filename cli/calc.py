@@ -24,9 +24,9 @@ def calc():
 
 def _option(f: Field):
     required = "（必填）" if f.required else ""
-    scope = f"，{f.range_zh}" if f.range_zh and f.type != "date" else ""
+    bounds = f"（范围 {f.range_zh}）" if f.range_zh else ""
     choices = "；".join(f"{c.value}={c.label_zh}" for c in f.choices)
-    text = f"{f.label_zh}{required}{scope}{'（' + choices + '）' if choices else ''} / {f.help_en}"
+    text = f"{f.label_zh}{required}{bounds}{'（' + choices + '）' if choices else ''} / {f.help_en}"
     if f.type == "bool":
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
