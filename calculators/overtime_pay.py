@@ -181,6 +181,6 @@ SPEC = CalculatorSpec(
              "amount_yuan": "加班工资（元）"},
     exclusive=(("monthly_wage", "daily_wage", "hourly_wage"), ("hours", "days")),
     chat=Chat(triggers=r"加班|延时工资|加点",
-              asks=r"多少|几倍|怎么算|算下|怎么给|给多少|能拿|至少|按.{0,6}算", then_ask=("monthly_wage",)),
+              asks=r"多少|几倍|怎么算|算下|怎么给|给多少|能拿|至少|按.{0,6}算", then_ask=("monthly_wage",), then_ask_if="owed"),
     order=50,
 )

@@ -39,9 +39,11 @@ class Chat:
     ``needs_person`` a computed-sounding question still goes to the texts unless it is
                   about the asker (我, 我家 …) or gives facts: "消费券怎么领" is for the texts.
     ``then_ask``  optional inputs worth asking for after answering without them (the
-                  amount needs the wage): the answer ends with that question.
+                  amount needs the wage): the answer ends with that question …
+    ``then_ask_if`` … when this result key is true (no wage is asked for when nothing is owed).
     """
     triggers: str
     asks: str = "."
     needs_person: bool = False
     then_ask: tuple[str, ...] = ()
+    then_ask_if: str = ""

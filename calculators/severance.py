@@ -333,6 +333,6 @@ SPEC = CalculatorSpec(
     exclusive=(("start", "service_years"), ("start", "service_months")),
     chat=Chat(triggers=r"经济补偿|补偿金|赔偿金|遣散费|[Nn]\+1|(?:多少|几个月|能拿|能要|给|有|没有|要)(?:的)?(?:补偿|赔偿)|(?:补偿|赔偿)(?:多少|几个月|怎么算)",
               asks=r"多少|几个月|能拿|能要|能领|给多少|该给|应该给|怎么算|算下|算算|有没有|能不能|有吗|给吗|要给|赔",
-              then_ask=("monthly_wage",)),
+              then_ask=("monthly_wage",), then_ask_if="owed"),
     order=35,
 )

@@ -20,8 +20,11 @@ def run(answer, ctx):
             conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
             blocks = [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks
             answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
-        elif ctx.then_ask:
+        elif ctx.then_ask and _worth_asking(ctx):
             answer.follow_up = specs[ctx.then_ask[0]].get("ask_zh")
+        elif ctx.then_ask:   # nothing owed: the wage would change nothing, so stop asking
+            ctx.state = {k: v for k, v in (ctx.state or {}).items() if k != "pending"}
+            ctx.state_changed = True
         answer.finish(CALCULATED, blocks=blocks, citations=citations)
     elif ctx.route == "follow_up":
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
@@ -35,6 +38,13 @@ def run(answer, ctx):
         return {"skipped": True}
     ctx.deterministic = answer.answer
     return {"citations": len(answer.citations), "chars": len(answer.answer)}
+
+
+def _worth_asking(ctx) -> bool:
+    """The spec's ``then_ask_if`` result key is true (or the spec sets none)."""
+    spec = calculator_spec(ctx.understanding.intent)
+    key = spec.chat.then_ask_if if spec and spec.chat else ""
+    return not key or bool((ctx.calc_result or {}).get(key))
 
 
 def follow_up_question(ctx) -> str:

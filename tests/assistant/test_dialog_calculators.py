@@ -68,3 +68,9 @@ def test_a_wage_the_calculator_refuses_is_asked_again(writable_indexed_home):
     first, second = converse(["干了3年被裁员，月薪0元，经济补偿多少？", "月薪6000"])
     assert first.status == "needs_more_info" and "月工资" in first.answer and first.calculator is None
     assert second.calculator["result"]["amount_yuan"] == 18000
+
+
+def test_nothing_owed_means_no_question_about_the_wage(writable_indexed_home):
+    (reply,) = converse(["我在公司工作了5年，主动辞职，有经济补偿吗？"])
+    assert reply.calculator["result"]["owed"] is False and "无须支付经济补偿" in reply.answer
+    assert not reply.follow_up
