@@ -47,6 +47,17 @@ class Services:
     def documents_by_id(self) -> dict[str, Document]:
         return {d.doc_id: d for d in load_documents(self.settings.index_dir)}
 
+    @cached_property
+    def suggester(self):
+        """Questions to offer (catalog, calculators, 口径库) for the documents served."""
+        from assistant.suggest import Suggester
+
+        try:
+            served = set(self.documents_by_id)
+        except Exception:  # noqa: BLE001 - no index yet: only calculator questions
+            served = set()
+        return Suggester(self.settings.corpus_dir, served, self.store)
+
     def close(self) -> None:
         """Release the database pool if it was opened."""
         if "store" in self.__dict__:

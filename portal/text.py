@@ -168,10 +168,13 @@ STATUS_LABELS = {
     "pending": "未完成",
 }
 
-WORK_TITLE = "待处理问题（未覆盖 + 差评）"
+WORK_TITLE = "待处理问题（未覆盖 + 没用）"
+WORK_INTRO = "同一个问题（不论标点、繁简、语气词）归为一组，问得最多的排在前面。"
 WORK_EMPTY = "没有待处理的问题。"
-WORK_ITEM = "{when}　{status}　{question}"
-WORK_THUMBS_DOWN = ":material/thumb_down: 差评"
+WORK_GROUP = "{count} 次　{question}　（{counts}；最近 {when}）"
+WORK_DECLINED_N = "未覆盖 {n}"
+WORK_THUMBS_DOWN_N = "没用 {n}"
+WORK_WORDINGS = "群众的不同问法："
 WORK_COMMENT = "群众意见：{comment}"
 WORK_WRITE_FAQ = "为此问题写口径"
 WORK_SHOW_RECORD = "查看回答记录"
