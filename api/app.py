@@ -291,7 +291,7 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                         headers={"Cache-Control": "public, max-age=86400"})
 
     # -- H5 page and widget -------------------------------------------------------------------
-    widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
+    widget_js = _compact(_with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings))
     h5_html, h5_csp = _build_h5(widget_js, settings)
 
     @app.get("/h5", include_in_schema=False)
@@ -343,6 +343,12 @@ def _wechat_error(exc: WeChatError) -> JSONResponse:
 
 
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
+
+
+def _compact(js: str) -> str:
+    """widget.js as sent: without indentation and whole-line // comments (the file keeps
+    them for people; phones on slow networks do not need them)."""
+    return "\n".join(line.strip() for line in js.splitlines() if not line.strip().startswith("//")) + "\n"
 
 
 def _with_service_texts(text: str, settings: Settings) -> str:

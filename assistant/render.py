@@ -182,6 +182,7 @@ SHORT_LABEL_CHARS = 22
 _CLAUSE_END = re.compile(r"[，。；：！？,;:!?、]")
 _ARTICLE_HEAD = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+条[\s　]*")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def short_label(c: dict, width: int = SHORT_LABEL_CHARS) -> str:
@@ -191,7 +192,8 @@ def short_label(c: dict, width: int = SHORT_LABEL_CHARS) -> str:
     if not quote:
         return citation_label(c)
     label, rest = "", quote
-    while rest and len(label) < 8:
+    # A clause that is only a date or a number (2022年12月30日，) says nothing on its own.
+    while rest and len(_CJK.findall(label)) < 6:
         m = _CLAUSE_END.search(rest)
         cut = m.end() if m else len(rest)
         label, rest = label + rest[:cut], rest[cut:]
@@ -288,13 +290,14 @@ def body_html(record: dict, anchor: str) -> str:
     return out
 
 
-def citations_html(record: dict, anchor: str, base: str = "") -> str:
+def citations_html(record: dict, anchor: str, base: str = "", link=None) -> str:
     """The numbered citations, each a <details> labelled by its own words; opening one
     shows its source, its quote unless the answer already shows it, and the link to the
-    whole document."""
+    whole document (``link(citation)`` when a surface has its own document page)."""
     citations = record.get("citations") or []
     if not citations:
         return ""
+    link = link or (lambda c: doc_link(c, base))
     labels = short_labels(citations)
     said = record.get("answer") or ""
     items = []
@@ -303,9 +306,9 @@ def citations_html(record: dict, anchor: str, base: str = "") -> str:
         parts = [f'<p class="pd-src" id="{anchor}-c{n}">{html.escape(citation_label(c))}</p>']
         if quote and quote not in said:
             parts.append(f'<blockquote class="pd-q">{html.escape(quote)}</blockquote>')
-        link = doc_link(c, base)
-        if link:
-            parts.append(f'<a class="pd-doc" href="{html.escape(link, quote=True)}" target="_blank" '
+        url = link(c)
+        if url:
+            parts.append(f'<a class="pd-doc" href="{html.escape(url, quote=True)}" target="_blank" '
                          f'rel="noopener">{messages.OPEN_DOCUMENT}</a>')
         items.append(f'<li class="pd-cite" data-n="{n}"><details><summary><span class="pd-cn">[{n}]</span> '
                      f'{html.escape(label)}</summary><div class="pd-cite-body">{"".join(parts)}</div>'
@@ -347,14 +350,14 @@ def copy_text(record: dict, base: str = "") -> str:
     return "\n".join(lines)
 
 
-def answer_view(record: dict, base: str = "") -> dict:
+def answer_view(record: dict, base: str = "", link=None) -> dict:
     """Everything a screen needs to show ``record``: HTML for the answer, its citations
     and contacts (escaped here, once), the copy text, the suggestions."""
     anchor = "pd-" + str(record.get("id") or "a")[:10]
     return {
         "anchor": anchor,
         "body_html": body_html(record, anchor),
-        "citations_html": citations_html(record, anchor, base),
+        "citations_html": citations_html(record, anchor, base, link),
         "contacts_html": contacts_html(record.get("contacts") or []),
         "copy_text": copy_text(record, base),
         "labels": short_labels(record.get("citations") or []),

@@ -257,6 +257,8 @@ def _parse_number(f: Field, raw: Any) -> int | float:
         if float(value) != int(value):
             raise _bad(f, f"应为整数：{raw}", f"not a whole number: {raw!r}")
         value = int(value)
+    if f.min is not None and value < 0 <= f.min:
+        raise _bad(f, f"不能为负数：{raw}", f"must not be negative, got {raw!r}")
     if f.min is not None and value < f.min:
         raise _bad(f, f"不能小于{f.min:g}：{raw}", f"must be >= {f.min:g}, got {raw!r}")
     if f.max is not None and value > f.max:

@@ -1,28 +1,35 @@
 """Page registry and navigation. In embed mode (?embed=true, e.g. inside the WeChat H5 page
-or an iframe) only the chat shows, without navigation."""
+or an iframe) only the chat shows, without navigation.
+
+Navigation is a row of labelled links on every page (Streamlit's sidebar hides behind an
+unlabelled arrow on a phone); the document page (/doc) is reached from citations only."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import streamlit as st
 
-from portal import resources, text as T
+from portal import resources, text as T, widgets
 from portal.chat import is_embed
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 def main() -> None:
-    st.set_page_config(page_title=T.APP_TITLE, page_icon=T.APP_ICON, layout="centered",
-                       initial_sidebar_state="auto")
+    # A local icon: a Material icon here makes the browser fetch the favicon from a font CDN.
+    st.set_page_config(page_title=T.APP_TITLE, page_icon=str(widgets.FAVICON), layout="centered",
+                       initial_sidebar_state="collapsed")
     resources.start_warm_up()
-    chat = st.Page(PAGES_DIR / "chat.py", title=T.PAGE_CHAT, icon=":material/forum:", url_path="chat", default=True)
+    chat = st.Page(PAGES_DIR / "chat.py", title=T.PAGE_CHAT, url_path="chat", default=True)
+    document = st.Page(PAGES_DIR / "document.py", title=T.PAGE_DOCUMENT, url_path="doc")
     if is_embed():
-        st.navigation([chat], position="hidden").run()
+        st.navigation([chat, document], position="hidden").run()
         return
     pages = [
         chat,
-        st.Page(PAGES_DIR / "calculators.py", title=T.PAGE_CALCULATORS, icon=":material/calculate:", url_path="calculators"),
-        st.Page(PAGES_DIR / "staff.py", title=T.PAGE_STAFF, icon=":material/support_agent:", url_path="staff"),
+        st.Page(PAGES_DIR / "calculators.py", title=T.PAGE_CALCULATORS, url_path="calculators"),
+        st.Page(PAGES_DIR / "staff.py", title=T.PAGE_STAFF, url_path="staff"),
     ]
-    st.navigation(pages, position="sidebar").run()
+    current = st.navigation(pages + [document], position="hidden")
+    widgets.navigation(pages)
+    current.run()

@@ -68,3 +68,17 @@ def markdown_safe(text: str) -> str:
     strike text through."""
     text = (text or "").replace("$", r"\$").replace("~", r"\~")
     return text.replace("\n", "  \n")
+
+
+def doc_page_link(citation: dict) -> str | None:
+    """The portal's own document page for a citation (the API has /doc/{doc_id})."""
+    from urllib.parse import urlencode
+
+    if not citation.get("doc_id"):
+        return None
+    params = {"doc_id": citation["doc_id"]}
+    if isinstance(citation.get("start"), int) and isinstance(citation.get("end"), int):
+        params.update(start=citation["start"], end=citation["end"])
+    elif citation.get("article"):
+        params["article"] = citation["article"]
+    return "/doc?" + urlencode(params) + "#cite"
