@@ -304,7 +304,9 @@ def citations_html(record: dict, anchor: str, base: str = "", link=None) -> str:
     for n, (c, label) in enumerate(zip(citations, labels), 1):
         quote = citation_quote(c)
         parts = [f'<p class="pd-src" id="{anchor}-c{n}">{html.escape(citation_label(c))}</p>']
-        if quote and quote not in said:
+        # The quote shows once: not when the answer already says it, nor when the label
+        # above is the whole quote.
+        if quote and quote not in said and label != _ARTICLE_HEAD.sub("", quote.strip()):
             parts.append(f'<blockquote class="pd-q">{html.escape(quote)}</blockquote>')
         url = link(c)
         if url:

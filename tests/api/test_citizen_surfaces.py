@@ -326,8 +326,9 @@ def test_widget_keeps_its_look_on_a_hostile_page_and_clear_of_the_hosts_button(c
 
     # A quote the answer does not already show (a calculator's rule) stays dark and upright.
     calc, _ = ask(page, "我是特困人员，现在还能领爱心消费券吗？", ".pd-panel")
-    calc.locator(".pd-cite summary").first.click()
-    quote = calc.locator(".pd-q").first
+    cited = calc.locator(".pd-cite:has(.pd-q)").first
+    cited.locator("summary").click()
+    quote = cited.locator(".pd-q")
     q = quote.evaluate("e => { const s = getComputedStyle(e); return [s.color, s.fontStyle, s.display]; }")
     assert q[1] == "normal" and q[2] == "block" and contrast(quote, q[0], "rgb(255,255,255)") >= 4.5
     for control in (".pd-panel .pd-send", ".pd-panel .pd-chip", ".pd-panel .pd-cite summary", ".pd-panel .pd-input"):
