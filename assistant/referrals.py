@@ -5,6 +5,7 @@ A contact is ``{name, phone, office, topic, hours}``; surfaces show it as a ``te
 from __future__ import annotations
 
 from assistant import messages
+from assistant.answer import DECLINED
 
 _DATA = messages._REFERRALS
 
@@ -45,7 +46,5 @@ def declined_text(contacts: list[dict]) -> str:
 
 def decline(answer) -> None:
     """Finish ``answer`` as declined, sending the citizen to whoever can help."""
-    from assistant.answer import DECLINED
-
     answer.contacts = decline_contacts(answer.normalized or answer.question)
     answer.finish(DECLINED, declined_text(answer.contacts), citations=[])

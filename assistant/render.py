@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote as urlquote, urlencode
 
 from assistant import messages
 
@@ -229,8 +230,6 @@ def doc_link(c: dict, base: str = "") -> str | None:
     doc_id = c.get("doc_id")
     if not doc_id:
         return None
-    from urllib.parse import quote as urlquote, urlencode
-
     params = {}
     if isinstance(c.get("start"), int) and isinstance(c.get("end"), int):
         params = {"start": c["start"], "end": c["end"]}

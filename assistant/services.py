@@ -10,6 +10,7 @@ from functools import cached_property
 from assistant.calculation import CalculatorService
 from assistant.llm import build_llm
 from assistant.store import Store
+from assistant.suggest import Suggester
 from policydesk.settings import Settings
 from retrieval.documents import Document, load_documents
 from retrieval.search import Searcher
@@ -50,8 +51,6 @@ class Services:
     @cached_property
     def suggester(self):
         """Questions to offer (catalog, calculators, 口径库) for the documents served."""
-        from assistant.suggest import Suggester
-
         try:
             served = set(self.documents_by_id)
         except Exception:  # noqa: BLE001 - no index yet: only calculator questions

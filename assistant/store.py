@@ -13,8 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from assistant.steps.faq import NOISE, similarity
 from policydesk.errors import BackendMissingError, InputError, PolicydeskError
 from policydesk.privacy import mask_obj, mask_pii
+from retrieval.normalize import normalize_text
 
 metadata = sa.MetaData()
 
@@ -127,10 +129,7 @@ SAME_QUESTION = 0.85   # bigram similarity at which two wordings are one questio
 def question_key(question: str) -> str:
     """A question reduced to what it asks: normalized (traditional → simplified, full-width
     forms), without punctuation, spaces and particles."""
-    from assistant.steps.faq import _NOISE
-    from retrieval.normalize import normalize_text
-
-    return _NOISE.sub("", normalize_text(question or "")).lower()
+    return NOISE.sub("", normalize_text(question or "")).lower()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -238,8 +237,6 @@ class Store:
 
         A group: ``{question, questions, count, declined, thumbs_down, comments, answer_ids,
         statuses, last_at}`` — ``count`` is the number of answers in it."""
-        from assistant.steps.faq import similarity
-
         items = self.worklist(limit=scan)
         notes: dict[str, list[str]] = {}
         with self.engine.connect() as conn:

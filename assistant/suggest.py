@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 
 from assistant.steps.faq import similarity
+from calculators.registry import CALCULATORS
+from calculators.rules import parameters
 
 log = logging.getLogger("policydesk.assistant")
 
@@ -65,8 +67,6 @@ def catalog_questions(corpus_dir: str) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def calculator_questions() -> dict[str, tuple[str, ...]]:
     """{calculator name: questions} for the calculators that exist."""
-    from calculators.registry import CALCULATORS
-
     listed = _config().get("calculators") or {}
     return {name: tuple(listed[name]) for name in listed if name in CALCULATORS and listed[name]}
 
@@ -74,8 +74,6 @@ def calculator_questions() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def calculator_documents() -> dict[str, frozenset[str]]:
     """{calculator name: doc_ids its rules cite}: what ties a calculator to a document."""
-    from calculators.rules import parameters
-
     params = parameters()
     out = {}
     for name in calculator_questions():

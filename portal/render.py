@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from assistant.render import citation_label, citation_quote
 from portal import text as T
@@ -72,8 +73,6 @@ def markdown_safe(text: str) -> str:
 
 def doc_page_link(citation: dict) -> str | None:
     """The portal's own document page for a citation (the API has /doc/{doc_id})."""
-    from urllib.parse import urlencode
-
     if not citation.get("doc_id"):
         return None
     params = {"doc_id": citation["doc_id"]}
