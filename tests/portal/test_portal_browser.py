@@ -204,7 +204,7 @@ def test_calculator_page_in_the_browser_and_no_staff_page_in_the_portal(browser,
     page.screenshot(path=str(artifacts_dir / "portal-calculator.png"))
 
     # The citizen portal has no staff console: its navigation lists chat and calculators only.
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = page.locator('[data-testid="stPageLink"]').all_inner_texts()
     assert "热线工作台" not in nav and "政策计算器" in nav
     page.goto(f"{portal_url}/staff")
     page.locator(CHAT_INPUT).or_(page.get_by_text("Page not found")).first.wait_for(timeout=60_000)
