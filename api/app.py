@@ -70,7 +70,9 @@ class CitationOut(BaseModel):
 
 class AnswerOut(BaseModel):
     model_config = ConfigDict(extra="allow")
-    answer: str
+    answer: str = Field(..., description="回答全文（含引用标记 [n] 和追问），由 assistant/render.py 生成")
+    blocks: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="回答的组成部分：{kind, text, markers}，kind 见 assistant/render.py")
     citations: list[CitationOut]
     declined: bool
     calculator: dict[str, Any] | None = None

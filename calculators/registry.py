@@ -3,8 +3,9 @@
 Field names are the CLI flags in snake_case (``--contribution-years`` → ``contribution_years``;
 a ``--x/--no-x`` pair is the bool field ``x``). The HTTP API and the chat call
 ``run_calculator(name, inputs, today=None)`` with those names; strings are accepted for
-dates ("2023-05-20", "2023/5/20", "2023年5月20日"), numbers and booleans. ``today`` is only
-used to fill date fields marked ``default_today`` that were not given; nothing reads a clock.
+dates ("2023-05-20", "2023/5/20", "2023年5月20日"), numbers and booleans. ``today`` (a
+``datetime.date``, the day asked) is only used to fill date fields marked ``default_today``
+that were not given; nothing reads a clock.
 
 Bad input raises ``policydesk.errors.InputError(message_zh, message_en, field=...)``.
 """
@@ -383,7 +384,7 @@ def _check_exclusive(spec: CalculatorSpec, values: dict) -> None:
                              f"contradictory inputs: {', '.join(chosen)}", field=chosen[-1])
 
 
-def _apply_defaults(spec: CalculatorSpec, values: dict, today: Any) -> None:
+def _apply_defaults(spec: CalculatorSpec, values: dict, today: dt.date | None) -> None:
     for f in spec.fields:
         if f.name in values:
             continue
@@ -403,7 +404,7 @@ def _conditional_requirements(spec: CalculatorSpec, values: dict) -> list[Field]
     return missing
 
 
-def missing_fields(name: str, inputs: dict, today: Any = None) -> list[Field]:
+def missing_fields(name: str, inputs: dict, today: dt.date | None = None) -> list[Field]:
     """Required fields still missing (in ask order): the chat asks ``ask_zh`` for the first."""
     spec = get_spec(name)
     values = _canonical_inputs(spec, inputs)
@@ -412,7 +413,7 @@ def missing_fields(name: str, inputs: dict, today: Any = None) -> list[Field]:
     return missing + [f for f in _conditional_requirements(spec, values) if f not in missing]
 
 
-def validate(name: str, inputs: dict, today: Any = None) -> dict:
+def validate(name: str, inputs: dict, today: dt.date | None = None) -> dict:
     """Typed, complete inputs for calculator ``name`` or InputError naming the field."""
     spec = get_spec(name)
     raw = _canonical_inputs(spec, inputs)
@@ -428,7 +429,7 @@ def validate(name: str, inputs: dict, today: Any = None) -> dict:
     return values
 
 
-def run_calculator(name: str, inputs: dict, today: Any = None) -> dict:
+def run_calculator(name: str, inputs: dict, today: dt.date | None = None) -> dict:
     """Validate ``inputs`` (snake_case field names) and run calculator ``name``.
 
     Returns the contract JSON (see DESIGN.md) plus ``calculator``, ``title_zh``, ``summary``
