@@ -60,19 +60,11 @@ def _field_input(calc: str, field):
                               help=(help_ + "　" if help_ else "") + T.CALC_DATE_HELP)
         return value.strip() or None
     if ftype in ("int", "float"):
-        is_int = ftype == "int"
-        if default is not None:
-            default = int(default) if is_int else float(default)
-        lo, hi = _get(field, "min"), _get(field, "max")
-        cast = int if is_int else float
-        value = st.number_input(label, value=default, key=key, help=help_,
-                                step=1 if is_int else 0.5,
-                                min_value=cast(lo) if lo is not None else None,
-                                max_value=cast(hi) if hi is not None else None,
-                                format="%d" if is_int else "%.1f", placeholder="")
-        if value is None:
-            return None
-        return int(value) if is_int else float(value)
+        # A text box, not st.number_input: the browser's own range check speaks English and
+        # turns −3 into "missing"; the calculator's rule says what is wrong, in Chinese.
+        value = st.text_input(label, value="" if default is None else str(default), key=key,
+                              help=help_, placeholder=T.CALC_NUMBER_PLACEHOLDER)
+        return value.strip() or None
     if ftype == "bool":
         options = [True, False] if _get(field, "required") or default is not None else [True, False, None]
         names = {True: T.CALC_BOOL_YES, False: T.CALC_BOOL_NO, None: T.CALC_BOOL_UNKNOWN}
@@ -93,7 +85,7 @@ def _field_input(calc: str, field):
 
 def render_page() -> None:
     widgets.page_css()
-    st.title(f":material/calculate: {T.CALC_TITLE}")
+    st.title(T.CALC_TITLE)
     st.caption(T.CALC_INTRO)
     specs = dict(CALCULATORS)
     if not specs:
