@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import logging
 import re
@@ -31,7 +32,8 @@ from api.protection import (GuardMiddleware, RateLimited, RateLimiter, SafeJSONR
                             error_body, install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
 from api.wechat_send import WeChatApiSender
-from assistant.messages import HOTLINE, TOPICS
+from assistant import render
+from assistant.messages import HOTLINE, HOTLINE_HOURS, HOTLINE_NAME, TOPICS
 from assistant.service import get_assistant as default_get_assistant
 from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
@@ -44,6 +46,7 @@ log = logging.getLogger("policydesk.api")
 
 STATIC = Path(__file__).resolve().parent / "static"
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+FAVICON = STATIC / "favicon.png"
 VERSION = "0.1.0"
 
 
@@ -111,6 +114,10 @@ class ErrorOut(BaseModel):
     error: str = Field(..., description="给市民看的中文说明")
     error_en: str = Field(..., description="English, for logs")
     field: str | None = Field(None, description="出错的字段")
+
+
+class SuggestionsOut(BaseModel):
+    questions: list[str] = Field(..., description="推荐市民可以问的问题")
 
 
 class HealthOut(BaseModel):
@@ -213,7 +220,20 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                                      channel=body.channel or "api")
         # The record echoes the question only masked (the assistant masks it; this holds
         # for any assistant behind the API).
-        return SafeJSONResponse(mask_obj(answer.to_dict()))
+        record = mask_obj(answer.to_dict())
+        # How screens show it (H5, widget): rendered once, by the one renderer.
+        record["view"] = render.answer_view(record, base=str(request.base_url))
+        return SafeJSONResponse(record)
+
+    @app.get("/api/suggestions", tags=["api"], summary="开场推荐的问题",
+             responses={200: {"model": SuggestionsOut}, **ERRORS})
+    def suggestions(request: Request):
+        check_ip(request)
+        try:
+            questions = get_assistant().suggestions()
+        except PolicydeskError:
+            questions = []
+        return {"questions": questions}
 
     @app.get("/api/search", tags=["api"], summary="检索政策原文段落",
              responses={200: {"model": SearchOut}, **ERRORS})
@@ -279,8 +299,37 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                 "warm": state["warm"]}
         return SafeJSONResponse(body, status_code=200 if ok else 503)
 
+    # -- the whole document, the citation highlighted -------------------------------------------
+    doc_template = (STATIC / "doc.html").read_text(encoding="utf-8")
+
+    @app.get("/doc/{doc_id}", include_in_schema=False)
+    def document(request: Request, doc_id: str, start: int | None = Query(None, ge=0),
+                 end: int | None = Query(None, ge=0), article: str | None = Query(None, max_length=20)):
+        check_ip(request)
+        try:
+            doc = get_assistant().documents_by_id.get(doc_id)
+        except PolicydeskError:
+            doc = None
+        headers = {"Content-Security-Policy": DOC_CSP, "Referrer-Policy": "no-referrer"}
+        if doc is None:
+            return HTMLResponse(_doc_page(doc_template, M.DOC_NOT_FOUND[0], "", "", ""),
+                                status_code=404, headers=headers)
+        body = render.document_html(doc, start, end, article)
+        cited = 'id="cite"' in body
+        title = getattr(doc, "statute", "") or f"《{doc.title}》"
+        version = " ".join(x for x in (getattr(doc, "version_date", ""), getattr(doc, "version_event", "")) if x)
+        meta = (M.DOC_STATUTE_META.format(kind=getattr(doc, "kind", "") or "", version=version).strip()
+                if getattr(doc, "statute", "") else "　".join(x for x in (doc.publisher, doc.date) if x))
+        note = M.DOC_NOTE if cited else M.DOC_NOTE_PLAIN
+        return HTMLResponse(_doc_page(doc_template, title, meta, note, body), headers=headers)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(FAVICON.read_bytes(), media_type="image/png",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     # -- H5 page and widget -------------------------------------------------------------------
-    widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
+    widget_js = _compact(_with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings))
     h5_html, h5_csp = _build_h5(widget_js, settings)
 
     @app.get("/h5", include_in_schema=False)
@@ -319,6 +368,17 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     return app
 
 
+DOC_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+           "form-action 'none'")
+
+
+def _doc_page(template: str, title: str, meta: str, note: str, body: str) -> str:
+    """The document page: ``body`` is HTML from the renderer, the rest is escaped here."""
+    esc = html.escape
+    return (template.replace("{{TITLE}}", esc(title)).replace("{{META}}", esc(meta))
+            .replace("{{NOTE}}", esc(note)).replace("{{BODY}}", body))
+
+
 def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
     return SafeJSONResponse({"error": exc.message_zh, "error_en": exc.message_en}, status_code=exc.status)
 
@@ -326,10 +386,17 @@ def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
 
 
+def _compact(js: str) -> str:
+    """widget.js as sent: without indentation and whole-line // comments (the file keeps
+    them for people; phones on slow networks do not need them)."""
+    return "\n".join(line.strip() for line in js.splitlines() if not line.strip().startswith("//")) + "\n"
+
+
 def _with_service_texts(text: str, settings: Settings) -> str:
     """The static page and widget name the hotline and the topics covered as the assistant
     does (assistant/data/) and take the question-length limit from the settings."""
     return (text.replace("{{HOTLINE}}", HOTLINE).replace("{{TOPICS}}", TOPICS)
+            .replace("{{HOTLINE_NAME}}", HOTLINE_NAME).replace("{{HOTLINE_HOURS}}", HOTLINE_HOURS)
             .replace("{{MAX_QUESTION_CHARS}}", str(settings.max_question_chars)))
 
 

@@ -147,7 +147,7 @@ def _parse_money(f: Field, raw: Any):
 def _out_of_range(f: Field, raw: Any) -> InputError:
     shown = _show(raw)
     if f.min is not None and f.min >= 0 and isinstance(raw, (int, float, str)) and str(raw).strip().startswith(("-", "－")):
-        return _bad(f, f"不能是负数：{shown}（应在 {f.range_zh}）", f"negative: must be in {f.min:g}..{f.max:g}")
+        return _bad(f, f"不能为负数：{shown}（应在 {f.range_zh}）", f"negative: must be in {f.min:g}..{f.max:g}")
     return _bad(f, f"数值不合理：{shown}（应在 {f.range_zh}）", f"out of range: must be in {f.min:g}..{f.max:g}")
 
 

@@ -40,19 +40,11 @@ def _field_input(calc: str, field: Field):
                               help=help_ + "　" + T.CALC_DATE_HELP)
         return value.strip() or None
     if field.type in ("int", "float", "money"):
-        is_int = field.type == "int"
-        cast = int if is_int else float
-        if default is not None:
-            default = cast(default)
-        value = st.number_input(label, value=default, key=key, help=help_,
-                                step=1 if is_int else (100.0 if field.type == "money" else 0.5),
-                                min_value=cast(field.min) if field.min is not None else None,
-                                max_value=cast(field.max) if field.max is not None else None,
-                                format="%d" if is_int else ("%.2f" if field.type == "money" else "%.1f"),
-                                placeholder="")
-        if value is None:
-            return None
-        return int(value) if is_int else (str(value) if field.type == "money" else float(value))
+        # A text box, not st.number_input: the browser's own range check speaks English and
+        # turns −3 into "missing"; the calculator's rule says what is wrong, in Chinese.
+        value = st.text_input(label, value="" if default is None else str(default), key=key,
+                              help=help_, placeholder=T.CALC_NUMBER_PLACEHOLDER)
+        return value.strip() or None
     if field.type == "bool":
         options = [True, False] if field.required or default is not None else [True, False, None]
         names = {True: T.CALC_BOOL_YES, False: T.CALC_BOOL_NO, None: T.CALC_BOOL_UNKNOWN}
@@ -69,7 +61,7 @@ def _field_input(calc: str, field: Field):
 
 def render_page() -> None:
     widgets.page_css()
-    st.title(f":material/calculate: {T.CALC_TITLE}")
+    st.title(T.CALC_TITLE)
     st.caption(T.CALC_INTRO)
     specs = dict(CALCULATORS)
     if not specs:

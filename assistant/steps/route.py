@@ -1,7 +1,7 @@
 """Route: chit-chat, a calculator with all it needs, passages plus a follow-up question for
 a missing slot, or passages alone."""
-from assistant import messages
-from assistant.answer import CHITCHAT, DECLINED
+from assistant import messages, referrals
+from assistant.answer import CHITCHAT
 from assistant.calc_fields import all_field_specs, calculator_spec, field_specs
 
 
@@ -18,7 +18,7 @@ def run(answer, ctx):
     elsewhere = ctx.services.searcher.foreign_places(answer.normalized)
     if elsewhere:
         # The calculators hold Shanxi rules only: 上海的失业金 is not ours to compute.
-        answer.finish(DECLINED, messages.DECLINED, citations=[])
+        referrals.decline(answer)
         ctx.deterministic = answer.answer
         return {"route": "declined", "calculator": u.intent, "other_region": elsewhere}
 

@@ -25,7 +25,10 @@ def test_ask_returns_the_answer_record_and_tags_the_channel(client, fake):
     assert r.status_code == 200
     body = r.json()
     assert {"answer", "citations", "declined", "calculator", "follow_up", "steps", "id"} <= set(body)
-    # The body is the Answer record the assistant made and logged, unchanged.
+    # The body is the Answer record the assistant made and logged, unchanged, plus how
+    # screens show it (rendered by assistant/render.py, not logged).
+    view = body.pop("view")
+    assert "1500元" in view["body_html"] and "《爱心消费券》" in view["citations_html"]
     logged = fake.store.get_conversation(body["id"])
     assert logged is not None and body == logged
     assert fake.calls == [{"question": "爱心消费券每人多少钱", "session_id": "s-1", "channel": "h5"}]
