@@ -25,9 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from policydesk.numerals import cn_to_int
 
