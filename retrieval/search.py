@@ -59,10 +59,12 @@ ANSWER_TYPES = (
 # a limit stated as a figure or as another sum (违约金不得超过培训费用), not one that only
 # refers to the thing asked about (工资不得低于当地最低工资标准 does not state the standard)
 _BOUND = rf"(?:不得超过|不超过|不得低于|不低于|最高不超过)[^，。；\n]{{0,20}}?(?:费用|数额|金额|{_NUM})"
+# a bound on a span of time (不超过1年) states no sum of money
+_NOT_A_SPAN = rf"(?!{_NUM}*(?:年|个月|月|日|天|周|小时|岁|周岁))"
 FIGURE_QUESTIONS = (
     ("amount", re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|补多少|赔多少|贷多少|多少万|"
                           r"涨了?多少|提高多少|上调多少|每月.{0,6}多少|一个月.{0,4}多少|标准是多少|利率|额度"),
-     re.compile(rf"{_NUM}+(?:元|万元|倍)|百分之|%|‰|{_NUM}+个月(?:的)?(?:本人)?(?:工资|缴费工资)|{_NUM}+个月的|{_BOUND}")),
+     re.compile(rf"{_NUM}+(?:元|万元|倍)|百分之|%|‰|{_NUM}+个月(?:的)?(?:本人)?(?:工资|缴费工资)|{_NUM}+个月的|{_BOUND}{_NOT_A_SPAN}")),
     ("percent", re.compile(r"百分之几|百分之多少|比例是多少|多少比例|几成|百分比"),
      re.compile(rf"百分之|%|‰|{_NUM}+倍|{_NUM}成|{_BOUND}")),
     ("age", re.compile(r"多少岁|几岁|多大岁数|多大年龄|年龄.{0,4}多少"), re.compile(rf"{_NUM}+(?:周岁|岁)|{_BOUND}")),
@@ -71,6 +73,7 @@ FIGURE_QUESTIONS = (
     ("grades", re.compile(r"几档|哪几档|多少档"), re.compile(rf"{_NUM}+(?:档|个档次)")),
 )
 SPECIFIC_DF = 0.05  # a question word in at most this share of chunks names the thing asked
+_NUMBER_WORD = re.compile(r"[0-9０-９.一二三四五六七八九十百千万两半]+")
 _CLAUSES = re.compile(r"[\n。；;]")
 # A question naming an article: 劳动合同法第四十七条, 《失业保险条例》第17条.
 _ARTICLE_ASKED = re.compile(r"《?([\u4e00-\u9fff（）()]{2,40}?)》?第([〇零一二三四五六七八九十百千两0-9]+)条(之[一二三四五六七八九十])?")
@@ -392,9 +395,7 @@ class Searcher:
         thing asked: the clause (cut at 。；and line ends) holds a figure of that kind and a
         specific word of the question (one found in at most ``SPECIFIC_DF`` of the chunks).
         A penalty of 百分之五十 in the clause next to 最低工资标准 is no statement of it."""
-        limit = SPECIFIC_DF * max(1, self.lexical.num_docs)
-        specific = {t for t in self.query_tokens(query)
-                    if t in self.lexical.vocab and self.lexical.document_frequency(t) <= limit}
+        specific = self._focus_terms(query)
         stated = []
         for name, shape in asked:
             for p in passages:
@@ -403,6 +404,17 @@ class Searcher:
                     stated.append(name)
                     break
         return stated
+
+    def _focus_terms(self, query: str) -> set[str]:
+        """The question's specific words: those in at most ``SPECIFIC_DF`` of the chunks, places
+        and numbers left out (山西 or 80 in a clause says nothing about the thing asked)."""
+        limit = SPECIFIC_DF * max(1, self.lexical.num_docs)
+        df = {t: self.lexical.document_frequency(t) for t in self.query_tokens(query)
+              if t in self.lexical.vocab and t not in self.tokenizer.places and not _NUMBER_WORD.fullmatch(t)}
+        df = {t: n for t, n in df.items() if 0 < n <= limit}
+        if not df:
+            return set()
+        return set(df)
 
     def foreign_places(self, query: str) -> list[str]:
         """Places named in the query (dictionary tag ns) outside the regions served
@@ -437,8 +449,9 @@ class Searcher:
         if f["foreign_places"]:
             # 北京的消费券: the corpus holds Shanxi policy only
             return Coverage(False, 0.0, "other_region", f)
-        if f["topics_absent"] and not f["topics_present"]:
-            # 医保报销, 公租房: a policy topic that no document mentions
+        if f["topics_absent"]:
+            # 医保报销, 公租房, 独生子女父母的奖励: a policy topic that no document mentions is
+            # what the question is about, whatever else it names
             return Coverage(False, 0.0, "topic_not_in_corpus", f)
         if f["figure_asked"] and not f["figure_stated"]:
             # 山西失业金每月发多少钱: the topic is there, the figure asked for is not
