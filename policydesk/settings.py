@@ -39,6 +39,8 @@ class Settings:
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
     trust_proxy: bool = False
+    # Regions served (POLICYDESK_REGIONS): the deployment's province first, then 全国.
+    regions: tuple[str, ...] = ("山西", "全国")
 
     @property
     def index_dir(self) -> Path:
@@ -82,7 +84,18 @@ class Settings:
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
             trust_proxy=(_env("POLICYDESK_TRUST_PROXY", "0") or "0").lower() in ("1", "true", "yes"),
+            regions=parse_regions(_env("POLICYDESK_REGIONS")),
         )
+
+
+def parse_regions(value: str | None) -> tuple[str, ...]:
+    """"山西,全国" → ("山西", "全国"); separators , ， 、 and spaces; unset → the default."""
+    import re
+
+    if not value:
+        return ("山西", "全国")
+    parts = [p for p in re.split(r"[,，、;；\s]+", value) if p]
+    return tuple(dict.fromkeys(parts)) or ("山西", "全国")
 
 
 def get_settings() -> Settings:

@@ -25,6 +25,14 @@ class Document:
     tags: tuple[str, ...] = ()
     byline: str = ""
     url: str = ""
+    # Law-library texts (retrieval.library): what kind of text, which law it is a version of,
+    # the version's date (from the file name; "" for an undated older copy) and whether it
+    # is law at all (case write-ups and guides are kept, but marked).
+    kind: str = ""
+    work: str = ""
+    version_date: str = ""
+    history_date: str = ""
+    legal: bool = True
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -57,6 +65,8 @@ class Citation:
     end: int
     paragraph: int
     source: str = ""
+    # "历史版本（2018-10-26）" when the text is an older version of a law; "" when in force
+    version_note: str = ""
 
     @classmethod
     def for_span(cls, doc: Document, start: int, end: int) -> "Citation":

@@ -11,6 +11,7 @@ Declining: see ``Searcher.assess``.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -26,10 +27,16 @@ from retrieval.embedders import get_embedder
 from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
+from retrieval.regions import NATIONAL, home_region, load_places
+from retrieval.versions import VersionIndex, VersionRequest
 
 LEXICAL_WEIGHT = 0.6
 DENSE_CANDIDATES = 50  # how many nearest chunks Chroma returns before fusion
 LEXICAL_CANDIDATES = 50
+# With a library loaded, some of Chroma's nearest chunks belong to other regions or older
+# versions and are dropped after the query: ask for this many times more.
+FILTERED_OVERFETCH = 4
+DENSE_RELOAD_S = 5.0  # how often a searcher looks whether more library vectors were written
 
 # Places in Shanxi: a question about them is still about the province's policy.
 SHANXI_PLACES = frozenset({"山西", "山西省", "太原", "大同", "阳泉", "长治", "晋城", "朔州", "晋中",
@@ -86,6 +93,19 @@ class EmbedderMismatchError(PolicydeskError):
         )
 
 
+def _with_region(doc: Document, region: str) -> Document:
+    return dataclasses.replace(doc, region=region)
+
+
+class _LibrarySettings:
+    """Settings view for the shared library collection the index was built with."""
+
+    def __init__(self, home, url, embedder):
+        self.home = Path(home)
+        self.chroma_url = url
+        self.embedder = embedder
+
+
 class _ServerSettings:
     """Settings view pointing at the Chroma server the index was built on."""
 
@@ -97,7 +117,8 @@ class Searcher:
     """Loads the index once; thread-safe for searching."""
 
     def __init__(self, index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
-                 lexical: LexicalIndex, dense: DenseStore, embedder):
+                 lexical: LexicalIndex, dense: DenseStore, embedder, regions=("山西", NATIONAL),
+                 reopen_dense=None):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -111,7 +132,23 @@ class Searcher:
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
-        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents)
+        # Regions and versions (a law library holds other provinces' rules and old versions).
+        self.places = load_places()
+        self.regions = tuple(regions)
+        self.home = home_region(self.regions)
+        for d in documents:
+            if d.region and d.region not in self.places.regions and self.places.region_of(d.region):
+                self.documents[d.doc_id] = _with_region(d, self.places.region_of(d.region))
+        self.versions = VersionIndex(self.documents.values())
+        self._doc_order = list(self.documents)
+        doc_pos = {d: i for i, d in enumerate(self._doc_order)}
+        self._chunk_doc = np.fromiter((doc_pos[c.doc_id] for c in chunks), dtype=np.int64, count=len(chunks))
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._reopen_dense = reopen_dense
+        self._dense_checked = 0.0
+        self._dense_progress = None
+        served = [d for d in self.documents.values() if d.region in self.regions or not d.region]
+        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served)
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -127,12 +164,25 @@ class Searcher:
         documents = load_documents(index_dir)
         chunks = read_chunks(index_dir)
         lexical = LexicalIndex.load(index_dir)
+        regions = tuple(getattr(settings, "regions", ("山西", NATIONAL)))
+        if manifest.get("dense_mode") == "shared":
+            # A library index: vectors live in one collection that outlives builds and fills in
+            # while this searcher serves (see retrieval.library_ingest).
+            from retrieval.library_ingest import open_shared_store
+
+            url = settings.chroma_url or manifest.get("chroma_url") if manifest.get("store") == "server" else None
+            view = _LibrarySettings(settings.home, url, settings.embedder)
+
+            def reopen():
+                return open_shared_store(view, embedder, create=True)
+
+            return cls(index_dir, manifest, documents, chunks, lexical, reopen(), embedder, regions, reopen)
         if manifest.get("store") == "server":
             client = open_client(_ServerSettings(settings.chroma_url or manifest.get("chroma_url")), index_dir)
         else:
             client = open_client(_ServerSettings(None), index_dir)
         dense = DenseStore(client, manifest["collection"], embedder, create=False)
-        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder)
+        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder, regions)
 
     def is_stale(self) -> bool:
         """True when a new ingest swapped another index in (build id changed on disk)."""
@@ -161,13 +211,51 @@ class Searcher:
                 self._query_vectors.popitem(last=False)
         return vec
 
+    def _refresh_dense(self) -> None:
+        """A library's vectors fill in after its index went live: every few seconds, look
+        whether the ingest wrote more, and if so reopen the collection to see them."""
+        if self._reopen_dense is None:
+            return
+        import time
+
+        now = time.monotonic()
+        if now - self._dense_checked < DENSE_RELOAD_S:
+            return
+        self._dense_checked = now
+        from retrieval.library_ingest import read_progress
+
+        progress = read_progress(_LibrarySettings(self._home_dir(), None, None)) or {}
+        stamp = (progress.get("vectors_done"), progress.get("updated_at"))
+        if self._dense_progress is None:
+            self._dense_progress = stamp
+            return
+        if stamp != self._dense_progress:
+            self._dense_progress = stamp
+            # The embedded store keeps its vector index in memory: only a fresh client (the
+            # old one closed first, so Chroma drops its cached system) sees what another
+            # process wrote. A search racing this falls back to lexical for one query.
+            with self._lock:
+                self.dense.close()
+                self.dense = self._reopen_dense()
+                self._dense_cache.clear()
+
+    def _home_dir(self) -> Path:
+        return self.index_dir.parent
+
     def dense_hits(self, query: str, n: int) -> list[tuple[str, float]]:
         """Chroma's ``n`` nearest chunks, cached with the query (assess reuses search's)."""
+        self._refresh_dense()
         key = (normalize_text(query), n)
         with self._lock:
             hits = self._dense_cache.get(key)
         if hits is None:
-            hits = self.dense.query(self.query_vector(query), n)
+            vector = self.query_vector(query)
+            try:
+                hits = self.dense.query(vector, n)
+            except Exception:  # noqa: BLE001 - the store being reopened: lexical alone this once
+                if self._reopen_dense is None:
+                    raise
+                return []
             with self._lock:
                 self._dense_cache[key] = hits
                 while len(self._dense_cache) > 256:
@@ -177,24 +265,87 @@ class Searcher:
     def query_tokens(self, query: str) -> list[str]:
         return self.tokenizer.tokenize(query, expand=True)
 
+    # -- regions and versions ---------------------------------------------------------------
+    def query_regions(self, query: str) -> list[str]:
+        """Regions a question names (太原 → 山西; 我省 → the deployment's province)."""
+        words = self.tokenizer.words(normalize_text(query))
+        return [r for r in self.places.named_regions(words, self.home) if r != NATIONAL]
+
+    def allowed_regions(self, query: str) -> frozenset[str]:
+        """Regions whose documents may answer: 全国 plus the served regions the question
+        names, or the deployment's own province when it names none. Another province's
+        regulation never answers a Shanxi or place-less question."""
+        named = [r for r in self.query_regions(query) if r in self.regions]
+        local = named or ([self.home] if self.home else [])
+        return frozenset([NATIONAL, *local]) & frozenset(self.regions) | (
+            frozenset([NATIONAL]) if NATIONAL in self.regions else frozenset())
+
+    def version_request(self, query: str) -> VersionRequest | None:
+        """The version a question asks for by year (2008年的劳动合同法), if any."""
+        return self.versions.request(normalize_text(query), set(self.allowed_regions(query)))
+
+    def chunk_mask(self, query: str, today: str | None = None) -> np.ndarray | None:
+        """1.0 for chunks that may answer ``query``, 0.0 for the rest (other regions, versions
+        not in force unless asked for by year); None when every chunk may."""
+        import datetime as dt
+
+        if not self.versions.groups and all(d.region in self.regions or not d.region
+                                            for d in self.documents.values()):
+            return None
+        today = today or dt.date.today().isoformat()
+        regions = self.allowed_regions(query)
+        request = self.version_request(query)
+        key = (regions, today, request.doc_id if request else None)
+        mask = self._masks.get(key)
+        if mask is None:
+            in_force = self.versions.in_force_ids(today)
+            chosen = set(self.versions.siblings(request.doc_id)) if request else set()
+            allowed = []
+            for doc_id in self._doc_order:
+                doc = self.documents[doc_id]
+                ok = (doc.region or self.home) in regions
+                if ok and doc.work:
+                    if doc_id in chosen:
+                        ok = doc_id == request.doc_id
+                    else:
+                        ok = doc_id in in_force
+                allowed.append(ok)
+            mask = np.asarray(allowed, dtype=np.float32)[self._chunk_doc]
+            with self._lock:
+                if len(self._masks) > 64:
+                    self._masks.clear()
+                self._masks[key] = mask
+        return mask
+
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5) -> list[Passage]:
-        """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion."""
+    def search(self, query: str, k: int = 5, today: str | None = None) -> list[Passage]:
+        """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion, among the
+        chunks the question's region and version allow."""
         query = normalize_text(query)
         if not query or not self.chunks:
             return []
         k = max(1, int(k))
         tokens = self.query_tokens(query)
         lex_scores = self.lexical.scores(tokens)
-        lex_order = [int(i) for i in np.argsort(-lex_scores, kind="stable") if lex_scores[i] > 0]
+        mask = self.chunk_mask(query, today)
+        if mask is not None:
+            lex_scores = lex_scores * mask
+        top = min(len(lex_scores), max(LEXICAL_CANDIDATES, k) * 4)
+        head = np.argpartition(-lex_scores, top - 1)[:top] if top < len(lex_scores) else np.arange(len(lex_scores))
+        head = head[np.lexsort((head, -lex_scores[head]))]
+        lex_order = [int(i) for i in head if lex_scores[i] > 0]
         lex_rank = {i: r for r, i in enumerate(lex_order, 1)}
 
-        dense_hits = self.dense_hits(query, max(DENSE_CANDIDATES, 2 * k))
+        wanted = max(DENSE_CANDIDATES, 2 * k)
+        dense_hits = self.dense_hits(query, wanted * (FILTERED_OVERFETCH if mask is not None else 1))
         dense_rank, dense_score = {}, {}
-        for r, (chunk_id, sim) in enumerate(dense_hits, 1):
+        for chunk_id, sim in dense_hits:
             idx = self.chunk_index.get(chunk_id)
-            if idx is not None and idx not in dense_rank:
-                dense_rank[idx], dense_score[idx] = r, sim
+            if idx is None or idx in dense_rank or (mask is not None and not mask[idx]):
+                continue
+            dense_rank[idx], dense_score[idx] = len(dense_rank) + 1, sim
+            if len(dense_rank) >= wanted:
+                break
 
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
         order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))[:k]
@@ -204,10 +355,22 @@ class Searcher:
     def _passage(self, idx, score, lrank, drank, lscore, dscore) -> Passage:
         chunk = self.chunks[idx]
         doc = self.documents[chunk.doc_id]
-        return Passage(text=chunk.text, score=score, citation=Citation.for_span(doc, chunk.start, chunk.end),
+        return Passage(text=chunk.text, score=score, citation=self.citation(doc, chunk.start, chunk.end),
                        chunk_id=chunk.chunk_id, lexical_rank=lrank, dense_rank=drank,
                        lexical_score=lscore, dense_score=dscore, sentences=chunk.sentences,
                        searcher=self)
+
+    def citation(self, doc: Document, start: int, end: int, today: str | None = None) -> Citation:
+        """The citation of a span, labelled 历史版本（date） when the document is an older
+        version of a law: an old text is never quoted as if it were in force."""
+        import datetime as dt
+
+        citation = Citation.for_span(doc, start, end)
+        label = self.versions.version_label(doc.doc_id, doc.version_date, doc.history_date,
+                                            today or dt.date.today().isoformat())
+        if label:
+            citation = dataclasses.replace(citation, version_note=label)
+        return citation
 
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
         from retrieval.extract import select_sentences
@@ -254,9 +417,20 @@ class Searcher:
         }
 
     def foreign_places(self, query: str) -> list[str]:
-        """Places outside Shanxi named in the query that no document mentions (上海, 北京…)."""
-        places = [w for w in self.tokenizer.words(normalize_text(query)) if w in self.tokenizer.places]
-        return [p for p in places if p not in SHANXI_PLACES and p not in self._corpus_text]
+        """Places named in the query outside the regions this deployment serves (上海, 广州…
+        for a Shanxi deployment); a place we cannot place counts when no served document
+        mentions it."""
+        out = []
+        for w in self.tokenizer.words(normalize_text(query)):
+            if w in self.places.national_words or w in self.places.home_words or w in out:
+                continue
+            region = self.places.region_of(w)
+            if region is not None:
+                if region not in self.regions:
+                    out.append(w)
+            elif w in self.tokenizer.places and w not in SHANXI_PLACES and w not in self._corpus_text:
+                out.append(w)
+        return out
 
     def _mentioned(self, term: str) -> bool:
         """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not."""
