@@ -53,6 +53,7 @@ class Context:
     calc_inputs: dict = field(default_factory=dict)
     assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
     input_problem: str | None = None
+    version_note: str = ""  # which version of a law answers, when the question names a year
 
 
 def run_pipeline(assistant, question: str, *, session_id: str | None, today: date) -> Answer:

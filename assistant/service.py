@@ -44,6 +44,16 @@ class Assistant:
     def documents_by_id(self) -> dict:
         return {d.doc_id: d for d in self.documents()}
 
+    def index_status(self) -> dict:
+        """Documents, chunks and vectors done / total, with a Chinese summary line: a law
+        library answers by full text while its vectors fill in (staff console, /healthz)."""
+        from retrieval.library_ingest import index_status
+
+        try:
+            return index_status(self.settings)
+        except Exception as exc:  # noqa: BLE001 - a status line must never break a page
+            return {"state": "unknown", "summary": "索引状态暂不可读", "error": type(exc).__name__}
+
     def warm_up(self) -> None:
         """Load the index and the embedder now rather than on the first question."""
         self.searcher.search("失业保险", k=1)

@@ -54,32 +54,86 @@ def cli():
               help="政策来源目录（默认 corpus/）/ corpus folder")
 @json_option
 @handle_errors
-def ingest(corpus_dir, as_json):
-    """Build or update the index under $POLICYDESK_HOME from the corpus folder."""
+@click.option("--library", "library_dir", type=click.Path(file_okay=False), default=None,
+              help="法规库目录（与政策来源一起收录，并行处理）/ a law library tree to ingest with the corpus")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="并行进程数（默认为 CPU 核数；需安装 policydesk[scale]）/ parallel workers (Ray)")
+@click.option("--ray-address", default=None,
+              help="Ray 集群地址（默认读取 RAY_ADDRESS；不设则在本机启动）/ Ray cluster address")
+@click.option("--lexical-only", is_flag=True, help="只建全文索引，向量以后再补 / skip the vector phase")
+@click.option("--dense-limit", type=click.IntRange(0, None), default=None,
+              help="本次最多为多少段计算向量（按优先级）/ cap the chunks given vectors")
+def ingest(corpus_dir, library_dir, workers, ray_address, lexical_only, dense_limit, as_json):
+    """Build or update the index under $POLICYDESK_HOME from the corpus folder.
+
+    A law library (a tree of statute Markdown, e.g. the LawRefBook collection) is read with
+    --library DIR, or as --corpus DIR when DIR holds no catalog.yaml and no sources/: parsed
+    and embedded in parallel on Ray, searchable by full text before its vectors are done,
+    and resumable (run the same command again after a stop)."""
     from pathlib import Path
 
     from retrieval.ingest import ingest_corpus, print_report
+    from retrieval.library_ingest import ingest_library, is_library_tree
 
     settings = get_settings()
-    report = ingest_corpus(settings, Path(corpus_dir) if corpus_dir else settings.corpus_dir,
-                           progress=not as_json)
-    emit(report.to_dict(), as_json, print_report)
+    corpus = Path(corpus_dir) if corpus_dir else settings.corpus_dir
+    library = Path(library_dir) if library_dir else None
+    include_corpus = True
+    if library is None and corpus_dir and is_library_tree(corpus):
+        library, include_corpus = corpus, False
+    if library is not None:
+        report = ingest_library(settings, library, corpus_dir=corpus, include_corpus=include_corpus,
+                                workers=workers, ray_address=ray_address, dense=not lexical_only,
+                                dense_limit=dense_limit, progress=not as_json)
+    else:
+        if workers or ray_address or dense_limit is not None:
+            from policydesk.errors import InputError
+
+            raise InputError("--workers、--ray-address、--dense-limit 只用于法规库（--library）",
+                             "--workers/--ray-address/--dense-limit apply to a library (--library)",
+                             field="library")
+        report = ingest_corpus(settings, corpus, progress=not as_json)
+    emit(report.to_dict(), as_json, print_library_report if library is not None else print_report)
     if not report.ok:
         sys.exit(1)
 
 
+def print_library_report(data: dict) -> None:
+    """Every skipped file on its own line; warnings (odd history lines …) only counted."""
+    errors = [p for p in data["problems"] if p["level"] == "error"]
+    for p in errors:
+        click.echo(f"跳过 {p['source']}：{p['message_zh']}  [{p['message_en']}]")
+    warnings = len(data["problems"]) - len(errors)
+    if warnings:
+        click.echo(f"另有 {warnings} 条提示（不影响收录，--json 可查看）")
+    click.echo(f"{data['summary']}  [{data['summary_en']}]")
+
+
 @cli.command()
+@click.option("--status", "status_only", is_flag=True,
+              help="只显示索引进度（文档、段落、向量 已完成/总数）/ index progress only")
 @json_option
 @handle_errors
-def docs(as_json):
-    """List the ingested documents."""
+def docs(status_only, as_json):
+    """List the ingested documents, after one line of index progress (documents, chunks,
+    vectors done/total: a law library is searchable before its vectors are complete)."""
     from retrieval.documents import load_documents
+    from retrieval.library_ingest import index_status
 
-    documents = load_documents(get_settings().index_dir)
+    settings = get_settings()
+    status = index_status(settings)
+    if status_only:
+        emit(status, as_json, lambda data: click.echo(data["summary"]))
+        return
+    documents = load_documents(settings.index_dir)
 
     def human(rows):
+        if status["state"] != "complete" or status["documents"]["total"] != status["documents"]["done"]:
+            click.echo(status["summary"])  # a library still filling in, or files skipped
         for row in rows:
-            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}\t({len(row['text'])} 字)")
+            version = f"\t{row['version_date'] or ''}" if row.get("work") else ""
+            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}{version}"
+                       f"\t({len(row['text'])} 字)")
 
     emit([d.to_dict() for d in documents], as_json, human)
 

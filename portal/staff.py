@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from policydesk.errors import PolicydeskError
+from assistant.service import get_assistant
 from portal import render, resources, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
@@ -36,6 +37,8 @@ def render_page() -> None:
         return
     with st.sidebar:
         st.button(T.STAFF_LOGOUT, on_click=lambda: ss.pop("staff_auth", None), width="stretch")
+        # Index progress: a law library answers by full text while its vectors fill in.
+        st.caption(get_assistant().index_status()["summary"])
     search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
     with search_tab:
         _search_tab()

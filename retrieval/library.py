@@ -218,6 +218,8 @@ class LibraryText:
     articles: int = 0
     history_date: str = ""  # latest date of the history lines (orders undated copies)
     problems: list[LibraryProblem] = field(default_factory=list)  # warnings; the file is kept
+    parsed: object = None  # retrieval.statutes.ParsedStatute
+    kind: str = ""
 
 
 def library_doc_id(relpath: str) -> str:
@@ -252,14 +254,18 @@ def read_library_file(root: Path, entry: LibraryEntry) -> LibraryText:
         raise IngestError(rel, "文件为空，没有可收录的文字", "file is empty: no text to ingest")
     if entry.legal and not parsed.articles:
         raise IngestError(rel, "文件中没有找到条文（第…条），已跳过", "no articles (第…条) found; skipped")
-    history = [dict(h) if isinstance(h, dict) else {"date": getattr(h, "date", ""), "event": getattr(h, "event", ""),
-                                                   "text": getattr(h, "text", "")} for h in parsed.history]
+    history = [{"date": h.date, "event": h.event, "text": h.text} for h in parsed.history]
     dates = sorted(h["date"] for h in history if h.get("date"))
-    problems = [LibraryProblem(rel, zh, en, "warning") for _line, zh, en in parsed.problems]
+    # In a library of thousands, an odd history line or an unnamed enacting body is noted,
+    # not fatal: the articles are still the law's words. Only a text without them is skipped.
+    problems = [LibraryProblem(rel, f"第 {line} 行：{zh}", f"line {line}: {en}", "warning")
+                for line, zh, en in list(parsed.problems) + list(parsed.warnings)
+                if parsed.articles or not entry.legal]
     title = parsed.title or entry.work
+    kind = (parsed.kind or entry.kind) if entry.legal else entry.kind
     return LibraryText(entry=entry, sha256=digest, title=title, text=parsed.text, history=history,
                        articles=len(parsed.articles), history_date=dates[-1] if dates else "",
-                       problems=problems)
+                       problems=problems, parsed=parsed, kind=kind)
 
 
 class HiddenPage(IngestError):
@@ -270,53 +276,10 @@ class HiddenPage(IngestError):
 
 
 def parse_text(text: str, relpath: str):
-    """The statute parser of ``retrieval.statutes`` (title, history, cleaned text, articles)."""
-    try:
-        from retrieval.statutes import parse_statute
-    except ImportError:  # TEMPORARY until the statutes branch is merged
-        return _interim_parse(text, relpath)
+    """The statute parser (title, history, cleaned text, articles with their spans)."""
+    from retrieval.statutes import parse_statute
+
     return parse_statute(text, relpath)
-
-
-@dataclass
-class _Interim:
-    title: str
-    text: str
-    history: list
-    articles: list
-    problems: list
-
-
-_ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇0-9]+条")
-_HISTORY_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
-
-
-def _interim_parse(text: str, relpath: str) -> _Interim:
-    """Stand-in for ``retrieval.statutes.parse_statute`` until that branch is merged."""
-    lines = [l.strip() for l in text.splitlines()]
-    title, history, body = "", [], []
-    info_end = next((i for i, l in enumerate(lines) if l.startswith("<!-- INFO END")), None)
-    for i, line in enumerate(lines):
-        if not line or line.startswith("<!--"):
-            continue
-        if line.startswith("#"):
-            heading = line.lstrip("#").strip()
-            if not title and line.startswith("# "):
-                title = heading
-                continue
-            if info_end is not None and i < info_end:
-                continue
-            body.append(heading)
-            continue
-        m = _HISTORY_LINE.match(line)
-        if info_end is not None and i < info_end:
-            if m:
-                history.append({"date": f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", "event": "", "text": line})
-            continue
-        body.append(line)
-    clean = "\n".join(body)
-    articles = [l for l in body if _ARTICLE_LINE.match(l)]
-    return _Interim(title, clean, history, articles, [])
 
 
 # ------------------------------------------------------------------------------- versions

@@ -537,3 +537,52 @@ def _dense_texts(documents: dict[str, Document], chunks: list[Chunk]) -> list[st
 
 def _metadata(doc: Document, chunk: Chunk) -> dict:
     return {"doc_id": doc.doc_id, "start": chunk.start, "end": chunk.end, "region": doc.region or NATIONAL}
+
+
+# ------------------------------------------------------------------------------ status
+
+
+def index_status(settings) -> dict:
+    """How complete the live index is: documents, chunks, vectors done / total, and one
+    Chinese line for people (``policydesk docs``, ``/healthz``, the staff console)."""
+    from retrieval.ingest import _read_manifest
+    from retrieval.indexing import read_search_manifest
+
+    index_dir = Path(settings.index_dir)
+    search = read_search_manifest(index_dir)
+    manifest = _read_manifest(index_dir)
+    if search is None:
+        return {"state": "missing", "documents": {"done": 0, "total": 0}, "chunks": {"done": 0, "total": 0},
+                "vectors": {"done": 0, "total": 0}, "summary": "尚未建立索引，请运行 policydesk ingest"}
+    documents = int(search.get("documents") or manifest.get("documents") or 0)
+    chunks = int(search.get("chunks") or 0)
+    if search.get("dense_mode") != "shared":
+        vectors, state = chunks, "complete"
+        files = documents
+    else:
+        progress = read_progress(settings) or {}
+        same_build = progress.get("build_id") == search.get("build_id")
+        vectors = int(progress.get("vectors_done") or 0) if same_build else 0
+        state = progress.get("state", "lexical_ready") if same_build else "lexical_ready"
+        if state in ("filling", "stopped", "partial", "lexical_ready") and vectors >= chunks > 0:
+            state = "complete"
+        files = int(manifest.get("files") or documents)
+    skipped = sum(1 for p in manifest.get("problems", []) if p.get("level") == "error")
+    label = {"complete": "已完成", "filling": "向量补齐中", "partial": "向量部分完成（已达设定上限）",
+             "stopped": "向量补齐已中断，再次运行 policydesk ingest 可续上",
+             "lexical_ready": "全文检索可用，向量待补齐"}.get(state, state)
+    pct = f"{100 * vectors / chunks:.1f}%" if chunks else "—"
+    summary = (f"索引：文档 {documents} 篇（共 {files} 个文件，跳过 {skipped} 个），段落 {chunks}，"
+               f"向量 {vectors}/{chunks}（{pct}），{label}")
+    return {"state": state, "documents": {"done": documents, "total": files, "skipped": skipped},
+            "chunks": {"done": chunks, "total": chunks}, "vectors": {"done": vectors, "total": chunks},
+            "lexical": True, "summary": summary}
+
+
+def is_library_tree(path: Path) -> bool:
+    """A folder of statute Markdown rather than a project corpus (no catalog, no sources/)."""
+    from retrieval.ingest import CATALOG_FILE, SOURCES_DIR
+
+    path = Path(path)
+    return (path.is_dir() and not (path / CATALOG_FILE).exists() and not (path / SOURCES_DIR).is_dir()
+            and any(path.rglob("*.md")))

@@ -350,12 +350,12 @@ class Searcher:
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
         order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))[:k]
         return [self._passage(i, fused[i], lex_rank.get(i), dense_rank.get(i), float(lex_scores[i]),
-                              dense_score.get(i, 0.0)) for i in order]
+                              dense_score.get(i, 0.0), today) for i in order]
 
-    def _passage(self, idx, score, lrank, drank, lscore, dscore) -> Passage:
+    def _passage(self, idx, score, lrank, drank, lscore, dscore, today=None) -> Passage:
         chunk = self.chunks[idx]
         doc = self.documents[chunk.doc_id]
-        return Passage(text=chunk.text, score=score, citation=self.citation(doc, chunk.start, chunk.end),
+        return Passage(text=chunk.text, score=score, citation=self.citation(doc, chunk.start, chunk.end, today),
                        chunk_id=chunk.chunk_id, lexical_rank=lrank, dense_rank=drank,
                        lexical_score=lscore, dense_score=dscore, sentences=chunk.sentences,
                        searcher=self)

@@ -72,7 +72,17 @@ def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
     first = citations[0]
     lead = (messages.SOURCE_LEAD_MULTI if len(used_ids) > 1 else messages.SOURCE_LEAD).format(
         title=first["title"], publisher=first["publisher"], date=first["date"])
+    if first.get("version_note"):
+        lead = lead.replace(f"《{first['title']}》", f"《{first['title']}》{first['version_note']}", 1)
     lines = [lead] + [f"“{c['quote']}”[{i}]" for i, c in enumerate(citations, 1)]
+    # A question naming a year (2008年的劳动合同法) is answered from that year's version, and
+    # says so first; when we hold no version that old, it says that instead of quietly
+    # answering from another.
+    request = getattr(ctx.assistant.searcher, "version_request", lambda q: None)(answer.normalized)
+    if request is not None and any(c["doc_id"] == request.doc_id for c in citations):
+        doc = ctx.assistant.searcher.documents.get(request.doc_id)
+        ctx.version_note = request.note(doc.title if doc else request.work)
+        lines.insert(0, ctx.version_note)
     return "\n".join(lines), citations
 
 
