@@ -90,6 +90,12 @@ class RayExecutor:
                 ray.init(address=address, **kwargs)
             else:
                 os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
+                # Ray turns token authentication on for a new local cluster and says so on
+                # stderr; the notice means nothing to an operator running ingest.
+                import logging
+
+                logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(
+                    logging.ERROR)
                 ray.init(num_cpus=workers, _node_ip_address="127.0.0.1", **kwargs)
             self._started = True
         total = int(ray.cluster_resources().get("CPU", workers))
