@@ -29,6 +29,13 @@ class VersionRequest:
     doc_id: str | None
     held: bool
     version_date: str
+    named: tuple[str, ...] = ()  # the words of the question that named the law and the year
+
+    def strip(self, query: str) -> str:
+        """The question without the law's name and the year: what is asked of that version."""
+        for words in self.named:
+            query = query.replace(words, " ")
+        return query
 
     def note(self, title: str) -> str:
         """The sentence an answer opens with, so a version is never used silently."""
@@ -76,8 +83,9 @@ class VersionIndex:
             return ""
         return f"{HISTORICAL}（{version_date or history_date or '日期不详'}）"
 
-    def named_works(self, query: str, regions: set[str]) -> list[tuple[str, str]]:
-        """Laws named in ``query`` (longest names first, so 劳动合同法实施条例 beats 劳动合同法)."""
+    def named_works(self, query: str, regions: set[str], names: list | None = None) -> list[tuple[str, str]]:
+        """Laws named in ``query`` (longest names first, so 劳动合同法实施条例 beats 劳动合同法);
+        the names found are appended to ``names``."""
         found: list[tuple[str, str]] = []
         covered: list[tuple[int, int]] = []
         for name in sorted(self.titles, key=len, reverse=True):
@@ -85,9 +93,13 @@ class VersionIndex:
             if pos < 0 or any(a <= pos < b for a, b in covered):
                 continue
             covered.append((pos, pos + len(name)))
+            hit = False
             for key in self.titles[name]:
                 if key[0] in regions and key not in found:
                     found.append(key)
+                    hit = True
+            if hit and names is not None:
+                names.append(name)
         return found
 
     def request(self, query: str, regions: set[str]) -> VersionRequest | None:
@@ -95,23 +107,25 @@ class VersionIndex:
         m = _YEAR.search(query)
         if not m:
             return None
-        works = self.named_works(query, regions)
+        names: list[str] = []
+        works = self.named_works(query, regions, names)
         if not works:
             return None
         key = works[0]
         year = int(m.group(1))
+        named = tuple(names[:1]) + (m.group(0),)
         versions = self.groups[key]
         end_of_year = f"{year:04d}-12-31"
         dated = [v for v in versions if v[1] and v[1] <= end_of_year]
         if dated:
             doc_id, date, _ = max(dated, key=lambda v: v[1])
-            return VersionRequest(key[1], year, doc_id, True, date)
+            return VersionRequest(key[1], year, doc_id, True, date, named)
         undated = [v for v in versions if not v[1] and v[2] and v[2] <= end_of_year]
         if undated:
             doc_id, _, hdate = max(undated, key=lambda v: v[2])
-            return VersionRequest(key[1], year, doc_id, True, hdate)
+            return VersionRequest(key[1], year, doc_id, True, hdate, named)
         earliest = min(versions, key=lambda v: (v[1] or v[2] or "9999", v[0]))
-        return VersionRequest(key[1], year, earliest[0], False, earliest[1] or earliest[2])
+        return VersionRequest(key[1], year, earliest[0], False, earliest[1] or earliest[2], named)
 
     def siblings(self, doc_id: str) -> list[str]:
         key = self.key_of.get(doc_id)
