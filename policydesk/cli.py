@@ -82,7 +82,9 @@ def ingest(corpus_dir, library_dir, workers, ray_address, lexical_only, dense_li
     if library is None and corpus_dir and is_library_tree(corpus):
         library, include_corpus = corpus, False
     if library is not None:
-        report = ingest_library(settings, library, corpus_dir=corpus, include_corpus=include_corpus,
+        # the project corpus's word lists serve a library ingested alone too
+        report = ingest_library(settings, library, corpus_dir=corpus if include_corpus else settings.corpus_dir,
+                                include_corpus=include_corpus,
                                 workers=workers, ray_address=ray_address, dense=not lexical_only,
                                 dense_limit=dense_limit, progress=not as_json)
     else:
@@ -135,7 +137,7 @@ def docs(status_only, as_json):
             click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}{version}"
                        f"\t({len(row['text'])} 字)")
 
-    emit([d.to_dict() for d in documents], as_json, human)
+    emit([d.summary_dict() for d in documents], as_json, human)
 
 
 @cli.command()

@@ -39,8 +39,11 @@ class Settings:
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
     trust_proxy: bool = False
-    # Regions served (POLICYDESK_REGIONS): the deployment's province first, then 全国.
-    regions: tuple[str, ...] = ("山西", "全国")
+    # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml
+    # (山西 + 全国 in this project); the first listed that is not 全国 is the home province.
+    regions: tuple[str, ...] | None = None
+    # A folder of vectors shared by every build on this machine (POLICYDESK_EMBED_CACHE).
+    embed_cache: Path | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -84,18 +87,17 @@ class Settings:
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
             trust_proxy=(_env("POLICYDESK_TRUST_PROXY", "0") or "0").lower() in ("1", "true", "yes"),
+            embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
             regions=parse_regions(_env("POLICYDESK_REGIONS")),
         )
 
 
-def parse_regions(value: str | None) -> tuple[str, ...]:
-    """"山西,全国" → ("山西", "全国"); separators , ， 、 and spaces; unset → the default."""
+def parse_regions(value: str | None) -> tuple[str, ...] | None:
+    """"山西,全国" → ("山西", "全国"); separators , ， 、 ; and spaces; unset → None."""
     import re
 
-    if not value:
-        return ("山西", "全国")
-    parts = [p for p in re.split(r"[,，、;；\s]+", value) if p]
-    return tuple(dict.fromkeys(parts)) or ("山西", "全国")
+    parts = [p for p in re.split(r"[,，、;；\s]+", value or "") if p]
+    return tuple(dict.fromkeys(parts)) or None
 
 
 def get_settings() -> Settings:

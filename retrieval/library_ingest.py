@@ -112,11 +112,18 @@ def _say(progress, msg: str) -> None:
 
 
 def library_document(text: LibraryText) -> Document:
-    e = text.entry
+    """A library file as a document, built like a corpus statute (``ingest.ingest_statute``):
+    its articles make article-level chunks and statute citations (《劳动合同法》第四十七条).
+    Case write-ups and guides (``legal`` False) stay plain documents."""
+    e, parsed = text.entry, text.parsed
+    legal = e.legal and bool(parsed.articles)
     return Document(
-        doc_id=library_doc_id(e.relpath), title=text.title, publisher=_publisher(e), source=e.relpath,
-        date=e.version_date or text.history_date, text=text.text, region=e.region, kind=e.kind,
-        work=e.work, version_date=e.version_date, history_date=text.history_date, legal=e.legal,
+        doc_id=library_doc_id(e.relpath), title=text.title, publisher=parsed.issuer or _publisher(e),
+        source=e.relpath, date=e.version_date or text.history_date, text=text.text, region=e.region,
+        tags=(text.kind,) if text.kind else (), statute=parsed.statute if legal else "", kind=text.kind,
+        version_date=e.version_date, version_event=(parsed.version_event or "") if legal else "",
+        history=tuple(text.history), articles=tuple(parsed.articles) if legal else (),
+        work=e.work, history_date=text.history_date, legal=e.legal,
     )
 
 
@@ -127,12 +134,12 @@ def _publisher(entry: LibraryEntry) -> str:
     return entry.kind
 
 
-def parse_batch(root: str, entries: list[LibraryEntry]) -> list[dict]:
+def parse_batch(root: str, entries: list[LibraryEntry], lists_dir: str | None = None) -> list[dict]:
     """One task: read, parse, chunk and tokenize a batch of files (runs in a worker)."""
     from retrieval.indexing import lexical_text
     from retrieval.lexical import get_tokenizer
 
-    tokenizer = get_tokenizer()
+    tokenizer = get_tokenizer(lists_dir)
     out = []
     for entry in entries:
         try:
@@ -150,31 +157,34 @@ def parse_batch(root: str, entries: list[LibraryEntry]) -> list[dict]:
             continue
         doc = library_document(text)
         chunks = chunk_document(doc)
-        tokens = [TOKEN_SEP.join(tokenizer.tokenize(lexical_text(c, doc.title))) for c in chunks]
+        tokens = [TOKEN_SEP.join(tokenizer.tokenize(lexical_text(c, doc))) for c in chunks]
         out.append({"status": "ok", "doc": doc, "chunks": chunks, "tokens": tokens, "sha256": text.sha256,
                     "articles": text.articles, "warnings": text.problems})
     return out
 
 
-def tokenize_documents(documents: list[Document]) -> tuple[list[Chunk], list[str]]:
+def tokenize_documents(documents: list[Document], lists_dir=None) -> tuple[list[Chunk], list[str]]:
     from retrieval.chunking import chunk_documents
     from retrieval.indexing import lexical_text
     from retrieval.lexical import get_tokenizer
 
-    tokenizer = get_tokenizer()
-    titles = {d.doc_id: d.title for d in documents}
+    tokenizer = get_tokenizer(lists_dir)
+    by_id = {d.doc_id: d for d in documents}
     chunks = chunk_documents(documents)
-    return chunks, [TOKEN_SEP.join(tokenizer.tokenize(lexical_text(c, titles[c.doc_id]))) for c in chunks]
+    return chunks, [TOKEN_SEP.join(tokenizer.tokenize(lexical_text(c, by_id[c.doc_id]))) for c in chunks]
 
 
 def corpus_documents(corpus_dir: Path) -> tuple[list[Document], list[LibraryProblem], dict]:
-    """The project corpus (seed pages, statutes …) read the usual way, without indexing it."""
+    """The project corpus (seed pages, statutes …) read the way ``ingest.ingest_corpus``
+    reads it, without indexing it."""
     from retrieval import ingest as base
+    from retrieval.regions import load_regions
 
     entries, problems, catalog_digest = base.load_catalog(corpus_dir)
     entries = [replace(e, file=base._resolve_file(corpus_dir, e.file)) for e in entries]
     files, discover_problems = base._discover(corpus_dir, entries)
     problems = problems + discover_problems
+    default_region = load_regions(corpus_dir).default_region
     by_file: dict[str, list] = {}
     for e in entries:
         by_file.setdefault(e.file, []).append(e)
@@ -183,13 +193,19 @@ def corpus_documents(corpus_dir: Path) -> tuple[list[Document], list[LibraryProb
     for rel in files:
         hashes[rel] = base._sha256(corpus_dir / rel)
         try:
-            docs, source_problems = base.ingest_source(corpus_dir / rel, rel, by_file.get(rel, []))
+            if base._is_statute(rel):
+                docs, source_problems = base.ingest_statute(corpus_dir / rel, rel)
+            else:
+                docs, source_problems = base.ingest_source(corpus_dir / rel, rel, by_file.get(rel, []),
+                                                           default_region)
+        except base.StatuteProblems as exc:
+            docs, source_problems = [], exc.problems
         except IngestError as exc:
             docs, source_problems = [], [base.Problem(rel, exc.message_zh.split("：", 1)[-1],
                                                       exc.message_en.split(": ", 1)[-1])]
         docs, dup = base._dedupe(docs, documents, rel)
         documents.extend(docs)
-        problems += source_problems + dup
+        problems += list(source_problems) + list(dup)
     return documents, [LibraryProblem(p.source, p.message_zh, p.message_en, p.level) for p in problems], hashes
 
 
@@ -263,7 +279,8 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
                                for p in manifest.get("problems", [])]
             _say(progress, report.to_dict()["summary"])
         else:
-            _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress)
+            _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress,
+                           corpus_dir)
         if report.ok and dense:
             report.dense = fill_vectors(settings, executor=executor, limit=dense_limit, progress=progress)
     finally:
@@ -272,8 +289,9 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
     return report
 
 
-def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress) -> None:
-    from retrieval.indexing import CHUNKS_FILE, SEARCH_MANIFEST
+def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress,
+                   corpus_dir=None) -> None:
+    from retrieval.indexing import CHUNKS_FILE, SEARCH_MANIFEST, copy_corpus_data
     from retrieval.lexical import LexicalIndex
 
     t0 = time.perf_counter()
@@ -281,10 +299,12 @@ def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint
     problems: list[LibraryProblem] = list(base_problems) + (list(scan.problems) if scan else [])
     skipped = dict(scan.skipped) if scan else {}
     entries = scan.entries if scan else []
+    lists = str(corpus_dir) if corpus_dir and Path(corpus_dir).is_dir() else None
     _say(progress, f"法规库：{len(entries)} 个文件，{executor.name} 并行 {executor.workers} 路解析、切分、分词…")
 
     results: dict[str, dict] = {}
-    batches = [(str(scan.root), entries[i:i + PARSE_BATCH_FILES]) for i in range(0, len(entries), PARSE_BATCH_FILES)]
+    batches = [(str(scan.root), entries[i:i + PARSE_BATCH_FILES], lists)
+               for i in range(0, len(entries), PARSE_BATCH_FILES)]
     done = 0
     for batch in executor.map(parse_batch, batches):
         for item in batch:
@@ -294,7 +314,7 @@ def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint
         if done % (PARSE_BATCH_FILES * 10) < len(batch):
             _say(progress, f"已解析 {done}/{len(entries)} 个文件")
 
-    base_chunks, base_tokens = tokenize_documents(base_docs)
+    base_chunks, base_tokens = tokenize_documents(base_docs, lists)
     documents = list(base_docs)
     chunks: list[Chunk] = list(base_chunks)
     tokens: list[str] = list(base_tokens)
@@ -335,6 +355,7 @@ def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint
     building.mkdir(parents=True)
     try:
         write_documents(building / DOCS_FILE, documents)
+        copy_corpus_data(lists, building)
         with (building / CHUNKS_FILE).open("w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
@@ -447,14 +468,16 @@ def dense_order(documents: dict[str, Document], chunks: list[Chunk], served: tup
 
     def rank(i: int) -> tuple:
         doc = documents[chunks[i].doc_id]
-        if not doc.work:
+        if doc.doc_id not in versions.key_of and not doc.work:
             return (0, i)
+        if not doc.work:
+            return (1, i)  # a statute of the project corpus
         served_region = doc.region in served
         if served_region and doc.doc_id in current:
-            return (1 if doc.legal else 2, i)
+            return (2 if doc.legal else 3, i)
         if served_region:
-            return (3, i)
-        return (4, i)
+            return (4, i)
+        return (5, i)
 
     return sorted(range(len(chunks)), key=rank)
 
@@ -475,7 +498,11 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
     build_id = manifest["build_id"]
     documents = {d.doc_id: d for d in load_documents(index_dir)}
     chunks = read_chunks(index_dir)
-    order = dense_order(documents, chunks, tuple(settings.regions))
+    from retrieval.indexing import CORPUS_DATA
+    from retrieval.regions import load_regions
+
+    served = load_regions(index_dir / CORPUS_DATA).served(getattr(settings, "regions", None))
+    order = dense_order(documents, chunks, served)
     subset = order if limit is None else order[:max(0, int(limit))]
     store = open_shared_store(settings, None, create=True)
     t0 = time.perf_counter()
@@ -489,21 +516,47 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
         write_progress(settings, state)
         _say(progress, f"向量：已有 {held}/{len(chunks)}，本次需计算 {len(todo)} 段")
         embedded = 0
+        texts = _dense_texts(documents, chunks) if todo else []
+        cache = _shared_cache(settings)
+        if todo and cache is not None:
+            # Vectors another build on this machine already computed (POLICYDESK_EMBED_CACHE)
+            # go straight to the store.
+            from retrieval.vectorcache import cache_key
+
+            known = cache.load()
+            keys = {i: cache_key(_embedder_name(settings), texts[i]) for i in todo}
+            hits = [i for i in todo if keys[i] in known]
+            for n in range(0, len(hits), 1000):
+                part = hits[n:n + 1000]
+                store.add([chunks[i].chunk_id for i in part], np.stack([known[keys[i]] for i in part]),
+                          [chunks[i].text for i in part], [_metadata(documents[chunks[i].doc_id], chunks[i])
+                                                           for i in part])
+            held += len(hits)
+            state["vectors_done"], state["from_cache"] = held, len(hits)
+            todo = [i for i in todo if keys[i] not in known]
+            del known
         if todo:
             own = executor is None
             executor = executor or make_executor(None)
-            texts = _dense_texts(documents, chunks)
             todo_batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
             if stop_after is not None:
                 todo_batches = todo_batches[:stop_after]
             batches = (([chunks[i].chunk_id for i in b], [texts[i] for i in b]) for b in todo_batches)
             by_id = {chunks[i].chunk_id: i for i in todo}
+            fresh: dict = {}
             last_note = time.perf_counter()
             try:
                 for ids, vectors in executor.embed(settings.embedder, _threads_per_worker(executor), batches):
                     idx = [by_id[c] for c in ids]
                     store.add(list(ids), vectors, [chunks[i].text for i in idx],
                               [_metadata(documents[chunks[i].doc_id], chunks[i]) for i in idx])
+                    if cache is not None:
+                        from retrieval.vectorcache import cache_key
+
+                        fresh.update({cache_key(_embedder_name(settings), texts[i]): v for i, v in zip(idx, vectors)})
+                        if len(fresh) >= 256:
+                            cache.write(fresh)
+                            fresh.clear()
                     embedded += len(ids)
                     state["vectors_done"] = held + embedded
                     if time.perf_counter() - last_note > 2 or embedded == len(todo):
@@ -512,6 +565,8 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
                         _say(progress, f"向量 {state['vectors_done']}/{len(chunks)}"
                                        f"（{embedded / max(1e-9, time.perf_counter() - t0):.1f} 段/秒）")
             finally:
+                if cache is not None and fresh:
+                    cache.write(fresh)
                 if own:
                     executor.shutdown()
         state["state"] = "complete" if held + embedded >= len(subset) and len(subset) == len(chunks) else (
@@ -524,6 +579,16 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
         store.close()
 
 
+def _shared_cache(settings):
+    """The shared vector cache of the statutes work (POLICYDESK_EMBED_CACHE), if set."""
+    root = getattr(settings, "embed_cache", None)
+    if not root:
+        return None
+    from retrieval.vectorcache import SharedVectorCache
+
+    return SharedVectorCache(root, _embedder_name(settings))
+
+
 def _threads_per_worker(executor) -> int:
     cores = os.cpu_count() or 1
     return max(1, cores // max(1, executor.workers)) if executor.name == "ray" else 0
@@ -532,7 +597,7 @@ def _threads_per_worker(executor) -> int:
 def _dense_texts(documents: dict[str, Document], chunks: list[Chunk]) -> list[str]:
     from retrieval.indexing import dense_text
 
-    return [dense_text(c, documents[c.doc_id].title) for c in chunks]
+    return [dense_text(c, documents[c.doc_id]) for c in chunks]
 
 
 def _metadata(doc: Document, chunk: Chunk) -> dict:

@@ -73,6 +73,7 @@ class RayExecutor:
     CPUs, no dashboard, bound to 127.0.0.1); an address joins that cluster."""
 
     name = "ray"
+    actor_pids: list = []
 
     def __init__(self, workers: int, address: str | None = None):
         import ray
@@ -114,6 +115,7 @@ class RayExecutor:
         actor_cls = self.ray.remote(num_cpus=1, max_restarts=3, max_task_retries=3)(EmbedWorker)
         actors = [actor_cls.remote(spec, threads) for _ in range(self.workers)]
         self.actors = actors
+        self.actor_pids = self.ray.get([a.pid.remote() for a in actors])
         batches = iter(batches)
         pending = {}
         load = {i: 0 for i in range(len(actors))}

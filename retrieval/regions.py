@@ -1,22 +1,64 @@
-"""Regions: which province a document belongs to, which places a question names, and which
-regions a deployment serves (``POLICYDESK_REGIONS``, default 山西 + 全国).
-
-The place list is data (``corpus/places.yaml``): a province and the cities a citizen may
-name instead (太原 → 山西, 广州 → 广东)."""
+"""Regions: which regions a deployment serves and the place names a question may use for
+them (``regions.yaml`` next to the catalog, copied into every index), and a gazetteer of
+every province (``corpus/places.yaml``) to tell which region a law-library folder or a
+question's place belongs to (广州 → 广东). Settings: ``POLICYDESK_REGIONS`` (default: the
+regions of regions.yaml, 山西 + 全国 here)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from policydesk.settings import PROJECT_ROOT
 
+REGIONS_FILE = "regions.yaml"
 PLACES_FILE = PROJECT_ROOT / "corpus" / "places.yaml"
 NATIONAL = "全国"
 
 
 @dataclass(frozen=True)
+class Regions:
+    default_region: str = ""
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def served_places(self, served: tuple[str, ...] | None = None) -> frozenset[str]:
+        """Place names of the regions served (all of them when ``served`` is None)."""
+        names = self.places if served is None else {r: self.places.get(r, ()) for r in served}
+        return frozenset(p for region, places in names.items() for p in (region, *places))
+
+    def served(self, setting: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The regions served: the setting, else every region listed (home province first)."""
+        if setting:
+            return tuple(setting)
+        listed = list(self.places) or [self.default_region or "山西", NATIONAL]
+        if self.default_region in listed:
+            listed.remove(self.default_region)
+            listed.insert(0, self.default_region)
+        return tuple(listed)
+
+
+def load_regions(directory: Path | None) -> Regions:
+    """``directory/regions.yaml``; an absent or unreadable file means no region data."""
+    import yaml
+
+    if directory is None:
+        return Regions()
+    path = Path(directory) / REGIONS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return Regions()
+    if not isinstance(data, dict):
+        return Regions()
+    raw = data.get("regions") or {}
+    places = {str(k): tuple(str(p) for p in (v or ())) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    return Regions(default_region=str(data.get("default_region") or "").strip(), places=places)
+
+
+@dataclass(frozen=True)
 class Places:
+    """The gazetteer: every province and the cities a citizen may name instead."""
+
     national: str
     national_words: frozenset[str]
     home_words: frozenset[str]
@@ -38,14 +80,9 @@ class Places:
 
     def region_of_folder(self, folder: str) -> str | None:
         """A library folder naming a region: 广东, or 广东地方法规."""
-        for suffix in ("", "地方法规", "地方性法规"):
-            if suffix and folder.endswith(suffix):
-                name = folder[: -len(suffix)]
-            elif not suffix:
-                name = folder
-            else:
-                continue
-            if name in self.region_of_word and self.region_of_word[name] == name:
+        for suffix in ("地方法规", "地方性法规", ""):
+            name = folder[: -len(suffix)] if suffix and folder.endswith(suffix) else (folder if not suffix else None)
+            if name and self.region_of_word.get(name) == name:
                 return name
         return None
 

@@ -24,10 +24,10 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
-from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
+from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
-from retrieval.regions import NATIONAL, home_region, load_places
+from retrieval.regions import NATIONAL, Regions, home_region, load_places, load_regions
 from retrieval.versions import VersionIndex, VersionRequest
 
 LEXICAL_WEIGHT = 0.6
@@ -37,10 +37,6 @@ LEXICAL_CANDIDATES = 50
 # versions and are dropped after the query: ask for this many times more.
 FILTERED_OVERFETCH = 4
 DENSE_RELOAD_S = 30.0  # how often a searcher looks whether more library vectors were written
-
-# Places in Shanxi: a question about them is still about the province's policy.
-SHANXI_PLACES = frozenset({"山西", "山西省", "太原", "大同", "阳泉", "长治", "晋城", "朔州", "晋中",
-                           "运城", "忻州", "临汾", "吕梁", "全省", "我省", "本省"})
 
 
 @dataclass
@@ -117,8 +113,8 @@ class Searcher:
     """Loads the index once; thread-safe for searching."""
 
     def __init__(self, index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
-                 lexical: LexicalIndex, dense: DenseStore, embedder, regions=("山西", NATIONAL),
-                 reopen_dense=None):
+                 lexical: LexicalIndex, dense: DenseStore, embedder, corpus_data: Path | None = None,
+                 served_regions: tuple[str, ...] | None = None, reopen_dense=None):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -127,15 +123,21 @@ class Searcher:
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
-        self.tokenizer = get_tokenizer()
+        # the word lists and regions the index was built with (older indexes: the corpus's)
+        data_dir = self.index_dir / CORPUS_DATA
+        if not data_dir.is_dir():
+            data_dir = corpus_data
+        self.tokenizer = get_tokenizer(data_dir)
+        self.regions: Regions = load_regions(data_dir)
+        self.served_places = self.regions.served_places(served_regions)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
         # Regions and versions (a law library holds other provinces' rules and old versions).
         self.places = load_places()
-        self.regions = tuple(regions)
-        self.home = home_region(self.regions)
+        self.served: tuple[str, ...] = self.regions.served(served_regions)
+        self.home = home_region(self.served)
         for d in documents:
             if d.region and d.region not in self.places.regions and self.places.region_of(d.region):
                 self.documents[d.doc_id] = _with_region(d, self.places.region_of(d.region))
@@ -149,8 +151,11 @@ class Searcher:
         self.vector_ids: set[str] | None = dense.existing_ids() if reopen_dense else None
         self._dense_checked = 0.0
         self._dense_progress = None
-        served = [d for d in self.documents.values() if d.region in self.regions or not d.region]
+        # What the served documents say (another province's rules do not count).
+        served = [d for d in self.documents.values() if d.region in self.served or not d.region]
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served)
+        # what local documents (not national law) mention: a place named there is covered
+        self._local_text = "\n".join(d.text + "\n" + d.title for d in served if d.region != NATIONAL)
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -166,7 +171,6 @@ class Searcher:
         documents = load_documents(index_dir)
         chunks = read_chunks(index_dir)
         lexical = LexicalIndex.load(index_dir)
-        regions = tuple(getattr(settings, "regions", ("山西", NATIONAL)))
         if manifest.get("dense_mode") == "shared":
             # A library index: vectors live in one collection that outlives builds and fills in
             # while this searcher serves (see retrieval.library_ingest).
@@ -178,13 +182,17 @@ class Searcher:
             def reopen():
                 return open_shared_store(view, embedder, create=True)
 
-            return cls(index_dir, manifest, documents, chunks, lexical, reopen(), embedder, regions, reopen)
+            return cls(index_dir, manifest, documents, chunks, lexical, reopen(), embedder,
+                       corpus_data=getattr(settings, "corpus_dir", None),
+                       served_regions=getattr(settings, "regions", None), reopen_dense=reopen)
         if manifest.get("store") == "server":
             client = open_client(_ServerSettings(settings.chroma_url or manifest.get("chroma_url")), index_dir)
         else:
             client = open_client(_ServerSettings(None), index_dir)
         dense = DenseStore(client, manifest["collection"], embedder, create=False)
-        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder, regions)
+        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder,
+                   corpus_data=getattr(settings, "corpus_dir", None),
+                   served_regions=getattr(settings, "regions", None))
 
     def is_stale(self) -> bool:
         """True when a new ingest swapped another index in (build id changed on disk)."""
@@ -278,10 +286,10 @@ class Searcher:
         """Regions whose documents may answer: 全国 plus the served regions the question
         names, or the deployment's own province when it names none. Another province's
         regulation never answers a Shanxi or place-less question."""
-        named = [r for r in self.query_regions(query) if r in self.regions]
+        named = [r for r in self.query_regions(query) if r in self.served]
         local = named or ([self.home] if self.home else [])
-        return frozenset([NATIONAL, *local]) & frozenset(self.regions) | (
-            frozenset([NATIONAL]) if NATIONAL in self.regions else frozenset())
+        return frozenset([NATIONAL, *local]) & frozenset(self.served) | (
+            frozenset([NATIONAL]) if NATIONAL in self.served else frozenset())
 
     def version_request(self, query: str) -> VersionRequest | None:
         """The version a question asks for by year (2008年的劳动合同法), if any."""
@@ -298,7 +306,7 @@ class Searcher:
         not in force unless asked for by year); None when every chunk may."""
         import datetime as dt
 
-        if not self.versions.groups and all(d.region in self.regions or not d.region
+        if not self.versions.groups and all(d.region in self.served or not d.region
                                             for d in self.documents.values()):
             return None
         today = today or dt.date.today().isoformat()
@@ -313,7 +321,7 @@ class Searcher:
             for doc_id in self._doc_order:
                 doc = self.documents[doc_id]
                 ok = (doc.region or self.home) in regions
-                if ok and doc.work:
+                if ok and doc_id in self.versions.key_of:
                     if doc_id in chosen:
                         ok = doc_id == request.doc_id
                     else:
@@ -392,7 +400,7 @@ class Searcher:
         # A place the deployment serves (太原, 广州 for a Guangdong one) chose the region
         # already; the passages need not repeat it.
         tokens = [t for t in dict.fromkeys(self.query_tokens(self.asked_of_version(query)))
-                  if self.places.region_of(t) not in self.regions]
+                  if self.places.region_of(t) not in self.served]
         weights = {t: self.lexical.idf(t) for t in tokens}
         total = sum(weights.values()) or 1.0
         known = sum(w for t, w in weights.items() if t in self.lexical.vocab)
@@ -433,18 +441,19 @@ class Searcher:
         }
 
     def foreign_places(self, query: str) -> list[str]:
-        """Places named in the query outside the regions this deployment serves (上海, 广州…
-        for a Shanxi deployment); a place we cannot place counts when no served document
-        mentions it."""
+        """Places named in the query outside the regions served: a place of the gazetteer
+        (corpus/places.yaml) whose province is not served (上海, 广州 … for a Shanxi desk),
+        or a place (dictionary tag ns) that neither regions.yaml nor a served local document
+        names."""
         out = []
         for w in self.tokenizer.words(normalize_text(query)):
-            if w in self.places.national_words or w in self.places.home_words or w in out:
+            if w in self.served_places or w in self.places.national_words or w in out:
                 continue
             region = self.places.region_of(w)
             if region is not None:
-                if region not in self.regions:
+                if region not in self.served:
                     out.append(w)
-            elif w in self.tokenizer.places and w not in SHANXI_PLACES and w not in self._corpus_text:
+            elif w in self.tokenizer.places and w not in self._local_text:
                 out.append(w)
         return out
 

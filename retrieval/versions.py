@@ -45,6 +45,19 @@ class VersionRequest:
                 f"{self.version_date or '较早'}版本，请以当时的文本为准。")
 
 
+def work_of(doc) -> str:
+    """Which law a document is a version of: the library's file name without its date, or
+    for a statute of the project corpus the same taken from its source file ("" otherwise)."""
+    work = getattr(doc, "work", "")
+    if work:
+        return work
+    if getattr(doc, "statute", "") and getattr(doc, "source", ""):
+        from retrieval.library import parse_file_name
+
+        return parse_file_name(doc.source.rsplit("/", 1)[-1])[0]
+    return ""
+
+
 class VersionIndex:
     """Versions of every law among ``documents`` (documents without ``work`` stand alone)."""
 
@@ -52,15 +65,16 @@ class VersionIndex:
         self.groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         self.key_of: dict[str, tuple[str, str]] = {}
         for d in documents:
-            if not getattr(d, "work", ""):
+            work = work_of(d)
+            if not work:
                 continue
-            key = (d.region, d.work)
+            key = (d.region, work)
             self.groups.setdefault(key, []).append((d.doc_id, d.version_date, d.history_date))
             self.key_of[d.doc_id] = key
         self.titles: dict[str, list[tuple[str, str]]] = {}
         for d in documents:
-            if getattr(d, "work", "") :
-                for name in {d.work, d.title, _short(d.title)}:
+            if d.doc_id in self.key_of:
+                for name in {self.key_of[d.doc_id][1], d.title, _short(d.title)}:
                     if len(name) >= 3:
                         self.titles.setdefault(name, [])
                         if self.key_of[d.doc_id] not in self.titles[name]:

@@ -1,0 +1,156 @@
+"""The library pipeline on Ray in local mode, on the 40-file fixture: parse in tasks, embed
+in a pool of actors, write to Chroma in batches; a stopped or killed run resumes without
+embedding anything twice; an unchanged library embeds nothing; a Chroma server works too."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import start_chroma_server, stop_process
+
+from policydesk.settings import get_settings
+from retrieval.library_ingest import (EMBED_BATCH, fill_vectors, ingest_library, open_shared_store,
+                                      read_progress)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "library"
+LIMIT = 2 * EMBED_BATCH  # chunks given vectors in these tests: enough for two actors, cheap
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ray_executor():
+    pytest.importorskip("ray", reason="the scale extra (ray[data]) is part of `make test`")
+    from retrieval.parallel import RayExecutor
+
+    executor = RayExecutor(2)
+    yield executor
+    executor.shutdown()
+
+
+def stored_ids(settings) -> list[str]:
+    store = open_shared_store(settings)
+    try:
+        return store.collection.get(include=[])["ids"]
+    finally:
+        store.close()
+
+
+def test_parallel_ingest_embeds_in_actors_then_an_unchanged_library_embeds_nothing(ray_executor):
+    settings = get_settings()
+    report = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
+                            dense_limit=LIMIT, progress=False)
+    data = report.to_dict()
+    assert data["executor"] == "ray" and data["workers"] == 2
+    assert data["library_documents"] == 28 and data["failed"] == 7 and data["chunks"] > 500
+    assert data["dense"]["embedded_now"] == LIMIT and data["dense"]["state"] == "partial"
+    pids = ray_executor.actor_pids
+    assert len(set(pids)) == 2 and os.getpid() not in pids   # one embedder per actor process
+    ids = stored_ids(settings)
+    assert len(ids) == len(set(ids)) == LIMIT
+    assert read_progress(settings)["vectors_done"] == LIMIT
+
+    again = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
+                           dense_limit=LIMIT, progress=False)
+    assert again.up_to_date and again.dense["embedded_now"] == 0
+    assert len(stored_ids(settings)) == LIMIT
+
+
+def test_a_stopped_fill_resumes_where_it_stopped_and_a_killed_actor_is_replaced(ray_executor):
+    settings = get_settings()
+    ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor, dense=False, progress=False)
+    first = fill_vectors(settings, executor=ray_executor, limit=3 * LIMIT, stop_after=1, progress=False)
+    assert first["embedded_now"] == EMBED_BATCH and first["state"] == "stopped"
+
+    killed = []
+
+    def kill_one_actor(message: str) -> None:
+        # after the first batch of this run is written, one embedding actor dies
+        if message.startswith("向量 ") and not killed and ray_executor.actor_pids:
+            os.kill(ray_executor.actor_pids[0], signal.SIGKILL)
+            killed.append(ray_executor.actor_pids[0])
+
+    second = fill_vectors(settings, executor=ray_executor, limit=3 * LIMIT, progress=kill_one_actor)
+    assert killed, "the run finished before an actor could be killed"
+    assert second["embedded_now"] == 3 * LIMIT - EMBED_BATCH       # nothing embedded twice
+    ids = stored_ids(settings)
+    assert len(ids) == len(set(ids)) == 3 * LIMIT                    # nothing lost
+
+
+def test_a_killed_ingest_restarted_embeds_only_what_was_missing(ray_executor, tmp_path):
+    settings = get_settings()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "policydesk.cli", "ingest", "--library", str(FIXTURE), "--workers", "2",
+           "--dense-limit", str(3 * LIMIT), "--json"]
+    if (ROOT / "cli" / "main.py").exists():
+        cmd[2] = "cli.main"
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        done = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            progress = read_progress(settings) or {}
+            done = progress.get("vectors_done") or 0
+            if progress.get("state") == "filling" and done >= EMBED_BATCH:
+                break
+            time.sleep(0.3)
+        assert proc.poll() is None, "ingest ended before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)   # the driver and its local Ray processes
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    before = len(stored_ids(settings))
+    assert EMBED_BATCH <= before < 3 * LIMIT
+    resumed = ingest_library(settings, FIXTURE, executor=ray_executor, dense_limit=3 * LIMIT, progress=False)
+    assert resumed.up_to_date                                         # the lexical index was complete
+    assert resumed.dense["embedded_now"] == 3 * LIMIT - before
+    ids = stored_ids(settings)
+    assert len(ids) == len(set(ids)) == 3 * LIMIT
+
+
+def test_search_uses_new_vectors_while_they_fill_in(ray_executor, monkeypatch):
+    from retrieval import search as search_module
+    from retrieval.search import Searcher
+
+    settings = get_settings()
+    ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor, dense=False, progress=False)
+    searcher = Searcher.open(settings)
+    query = "失业保险金的领取期限"
+    assert searcher.search(query, k=3) and all(p.dense_rank is None for p in searcher.search(query, k=3))
+    monkeypatch.setattr(search_module, "DENSE_RELOAD_S", 0.0)
+    fill_vectors(settings, executor=ray_executor, limit=LIMIT, progress=False)
+    passages = searcher.search(query + "？", k=5)
+    assert any(p.dense_rank is not None for p in passages)
+    assert searcher.vector_ids and len(searcher.vector_ids) == LIMIT
+    searcher.close()
+
+
+@pytest.mark.server
+def test_vectors_go_to_a_chroma_server(ray_executor, tmp_path, monkeypatch):
+    proc, url = start_chroma_server(tmp_path / "chroma-data")
+    try:
+        monkeypatch.setenv("POLICYDESK_CHROMA_URL", url)
+        settings = get_settings()
+        report = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
+                                dense_limit=EMBED_BATCH, progress=False)
+        assert report.dense["embedded_now"] == EMBED_BATCH
+        assert not (settings.home / "vectors" / "chroma").exists()
+        assert len(stored_ids(settings)) == EMBED_BATCH
+        from retrieval.search import Searcher
+
+        searcher = Searcher.open(settings)
+        assert searcher.manifest["store"] == "server"
+        assert any(p.dense_rank is not None for p in searcher.search("失业保险金", k=5))
+        searcher.close()
+    finally:
+        stop_process(proc)
+    assert json.loads(json.dumps(report.to_dict()))["dense"]["vectors_done"] == EMBED_BATCH
