@@ -97,7 +97,8 @@ class RayExecutor:
 
                 logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(
                     logging.ERROR)
-                ray.init(num_cpus=workers, _node_ip_address="127.0.0.1", **kwargs)
+                # "local": always a private instance, never a cluster some other process started
+                ray.init(address="local", num_cpus=workers, _node_ip_address="127.0.0.1", **kwargs)
             self._started = True
         total = int(ray.cluster_resources().get("CPU", workers))
         self.workers = max(1, min(workers, total)) if workers else max(1, total)
