@@ -217,15 +217,52 @@ def serve(host, port, workers, as_json):
 @click.option("--scales", default="1,10,100", show_default=True, help="corpus size multipliers")
 @click.option("--quick", is_flag=True, help="fewer repetitions")
 @click.option("--api/--no-api", "with_api", default=True, help="also load-test /api/ask")
+@click.option("--library", "library_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="测量整个法规库（建索引、向量化吞吐、检索延迟、陷阱题）/ bench a law library instead")
+@click.option("--dense-limit", type=click.IntRange(0, None), default=2000, show_default=True,
+              help="法规库：计算向量的段数上限 / library: chunks given vectors")
+@click.option("--sample", type=click.IntRange(16, None), default=256, show_default=True,
+              help="法规库：测吞吐用的段数 / library: chunks per throughput run")
+@click.option("--workers-list", default="1,2", show_default=True, help="法规库：并行进程数 / library: Ray workers to time")
+@click.option("--home", "bench_home", type=click.Path(file_okay=False), default=None,
+              help="法规库：保留建好的索引于此目录（默认临时目录）/ library: keep the built home here")
 @json_option
 @handle_errors
-def bench(scales, quick, with_api, as_json):
-    """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth."""
+def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_list, bench_home, as_json):
+    """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth.
+
+    With --library DIR: the whole law library — lexical build time, bare and Ray ingest
+    embedding throughput, a dense subset, search/ask latency, peak memory, projected full
+    dense build, and the region/version traps of eval/traps.yaml."""
+    from pathlib import Path
+
+    if library_dir:
+        from policydesk.library_bench import print_library_bench, run_library_bench
+
+        result = run_library_bench(Path(library_dir), dense_limit=dense_limit, sample=sample,
+                                   workers_list=parse_scales(workers_list),
+                                   home=Path(bench_home) if bench_home else None, progress=not as_json)
+        emit(result, as_json, print_library_bench)
+        return
     from policydesk.bench import print_bench, run_bench
 
     result = run_bench(scales=parse_scales(scales), quick=quick,
                        with_api=with_api, progress=not as_json)
     emit(result, as_json, print_bench)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), default=None, required=False)
+@json_option
+@handle_errors
+def traps(file, as_json):
+    """Check the region and version traps (default eval/traps.yaml) against the current index."""
+    from policydesk.library_bench import TRAPS_FILE, print_traps, run_traps
+
+    result = run_traps(file or TRAPS_FILE)
+    emit(result, as_json, print_traps)
+    if result["traps_passed"] != result["traps_total"]:
+        sys.exit(1)
 
 
 def parse_scales(text: str) -> list[int]:
