@@ -83,3 +83,15 @@ def test_progress_is_shown_while_vectors_are_missing(library):
     assert status["state"] == "lexical_ready" and status["vectors"]["done"] == 0
     assert status["vectors"]["total"] == status["chunks"]["total"] > 500
     assert "向量 0/" in status["summary"]
+
+
+def test_healthz_reports_index_progress(library):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(get_settings())) as client:
+        body = client.get("/healthz").json()
+    progress = body["progress"]
+    assert progress["state"] == "lexical_ready" and progress["vectors"]["done"] == 0
+    assert progress["documents"]["done"] > 20 and "全文检索可用" in progress["summary"]
