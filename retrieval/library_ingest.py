@@ -242,7 +242,7 @@ def _listing_digest(entries: list[LibraryEntry], root: Path) -> str:
 def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | None = None,
                    include_corpus: bool = True, workers: int | None = None, ray_address: str | None = None,
                    dense: bool = True, dense_limit: int | None = None, progress=True,
-                   executor=None) -> LibraryReport:
+                   executor=None, embed_batch: int = EMBED_BATCH) -> LibraryReport:
     """Build the index of the project corpus plus ``library_dir``; then fill in vectors."""
     from retrieval.ingest import _read_manifest, _recover_interrupted_swap
     from retrieval.parallel import make_executor
@@ -282,7 +282,8 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
             _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress,
                            corpus_dir)
         if report.ok and dense:
-            report.dense = fill_vectors(settings, executor=executor, limit=dense_limit, progress=progress)
+            report.dense = fill_vectors(settings, executor=executor, limit=dense_limit, progress=progress,
+                                        batch_size=embed_batch)
     finally:
         if own_executor:
             executor.shutdown()

@@ -15,12 +15,13 @@ import pytest
 from helpers import start_chroma_server, stop_process
 
 from policydesk.settings import get_settings
-from retrieval.library_ingest import (EMBED_BATCH, fill_vectors, ingest_library, open_shared_store,
-                                      read_progress)
+from retrieval.library_ingest import EMBED_BATCH as CLI_BATCH
+from retrieval.library_ingest import fill_vectors, ingest_library, open_shared_store, read_progress
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "library"
-LIMIT = 2 * EMBED_BATCH  # chunks given vectors in these tests: enough for two actors, cheap
+EMBED_BATCH = 16         # small batches keep these tests cheap
+LIMIT = 4 * EMBED_BATCH  # chunks given vectors in these tests: several batches for two actors
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +53,7 @@ def stored_ids(settings) -> list[str]:
 def test_parallel_ingest_embeds_in_actors_then_an_unchanged_library_embeds_nothing(ray_executor):
     settings = get_settings()
     report = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
-                            dense_limit=LIMIT, progress=False)
+                            dense_limit=LIMIT, progress=False, embed_batch=EMBED_BATCH)
     data = report.to_dict()
     assert data["executor"] == "ray" and data["workers"] == 2
     assert data["library_documents"] == 26 and data["failed"] == 7 and data["chunks"] > 500
@@ -64,7 +65,7 @@ def test_parallel_ingest_embeds_in_actors_then_an_unchanged_library_embeds_nothi
     assert read_progress(settings)["vectors_done"] == LIMIT
 
     again = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
-                           dense_limit=LIMIT, progress=False)
+                           dense_limit=LIMIT, progress=False, embed_batch=EMBED_BATCH)
     assert again.up_to_date and again.dense["embedded_now"] == 0
     assert len(stored_ids(settings)) == LIMIT
 
@@ -72,7 +73,8 @@ def test_parallel_ingest_embeds_in_actors_then_an_unchanged_library_embeds_nothi
 def test_a_stopped_fill_resumes_where_it_stopped_and_a_killed_actor_is_replaced(ray_executor):
     settings = get_settings()
     ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor, dense=False, progress=False)
-    first = fill_vectors(settings, executor=ray_executor, limit=3 * LIMIT, stop_after=1, progress=False)
+    first = fill_vectors(settings, executor=ray_executor, limit=2 * LIMIT, stop_after=1, progress=False,
+                         batch_size=EMBED_BATCH)
     assert first["embedded_now"] == EMBED_BATCH and first["state"] == "stopped"
 
     killed = []
@@ -83,18 +85,19 @@ def test_a_stopped_fill_resumes_where_it_stopped_and_a_killed_actor_is_replaced(
             os.kill(ray_executor.actor_pids[0], signal.SIGKILL)
             killed.append(ray_executor.actor_pids[0])
 
-    second = fill_vectors(settings, executor=ray_executor, limit=3 * LIMIT, progress=kill_one_actor)
+    second = fill_vectors(settings, executor=ray_executor, limit=2 * LIMIT, progress=kill_one_actor,
+                          batch_size=EMBED_BATCH)
     assert killed, "the run finished before an actor could be killed"
-    assert second["embedded_now"] == 3 * LIMIT - EMBED_BATCH       # nothing embedded twice
+    assert second["embedded_now"] == 2 * LIMIT - EMBED_BATCH       # nothing embedded twice
     ids = stored_ids(settings)
-    assert len(ids) == len(set(ids)) == 3 * LIMIT                    # nothing lost
+    assert len(ids) == len(set(ids)) == 2 * LIMIT                    # nothing lost
 
 
 def test_a_killed_ingest_restarted_embeds_only_what_was_missing(ray_executor, tmp_path):
     settings = get_settings()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-c", "from policydesk.cli import main; main()", "ingest", "--library", str(FIXTURE),
-           "--workers", "2", "--dense-limit", str(3 * LIMIT), "--json"]
+    cmd = [sys.executable, "-c", "from policydesk.cli import main; main()", "ingest", "--corpus", str(FIXTURE),
+           "--workers", "2", "--dense-limit", str(3 * CLI_BATCH), "--json"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
@@ -103,7 +106,7 @@ def test_a_killed_ingest_restarted_embeds_only_what_was_missing(ray_executor, tm
         while time.monotonic() < deadline and proc.poll() is None:
             progress = read_progress(settings) or {}
             done = progress.get("vectors_done") or 0
-            if progress.get("state") == "filling" and done >= EMBED_BATCH:
+            if progress.get("state") == "filling" and done >= CLI_BATCH:
                 break
             time.sleep(0.3)
         assert proc.poll() is None, "ingest ended before it could be killed"
@@ -113,22 +116,23 @@ def test_a_killed_ingest_restarted_embeds_only_what_was_missing(ray_executor, tm
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     before = len(stored_ids(settings))
-    assert EMBED_BATCH <= before < 3 * LIMIT
-    resumed = ingest_library(settings, FIXTURE, executor=ray_executor, dense_limit=3 * LIMIT, progress=False)
+    assert CLI_BATCH <= before < 3 * CLI_BATCH
+    resumed = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
+                             dense_limit=3 * CLI_BATCH, progress=False)
     assert resumed.up_to_date                                         # the lexical index was complete
-    assert resumed.dense["embedded_now"] == 3 * LIMIT - before
+    assert resumed.dense["embedded_now"] == 3 * CLI_BATCH - before
     ids = stored_ids(settings)
-    assert len(ids) == len(set(ids)) == 3 * LIMIT
+    assert len(ids) == len(set(ids)) == 3 * CLI_BATCH
 
 
 def test_vectors_of_another_build_come_from_the_shared_cache(ray_executor, tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYDESK_EMBED_CACHE", str(tmp_path / "cache"))
     first = ingest_library(get_settings(), FIXTURE, include_corpus=False, executor=ray_executor,
-                           dense_limit=EMBED_BATCH, progress=False)
+                           dense_limit=EMBED_BATCH, progress=False, embed_batch=EMBED_BATCH)
     assert first.dense["embedded_now"] == EMBED_BATCH
     monkeypatch.setenv("POLICYDESK_HOME", str(tmp_path / "another-home"))
     second = ingest_library(get_settings(), FIXTURE, include_corpus=False, executor=ray_executor,
-                            dense_limit=EMBED_BATCH, progress=False)
+                            dense_limit=EMBED_BATCH, progress=False, embed_batch=EMBED_BATCH)
     assert second.dense["embedded_now"] == 0 and second.dense["from_cache"] == EMBED_BATCH
     assert len(stored_ids(get_settings())) == EMBED_BATCH
 
@@ -143,7 +147,7 @@ def test_search_uses_new_vectors_while_they_fill_in(ray_executor, monkeypatch):
     query = "失业保险金的领取期限"
     assert searcher.search(query, k=3) and all(p.dense_rank is None for p in searcher.search(query, k=3))
     monkeypatch.setattr(search_module, "DENSE_RELOAD_S", 0.0)
-    fill_vectors(settings, executor=ray_executor, limit=LIMIT, progress=False)
+    fill_vectors(settings, executor=ray_executor, limit=LIMIT, progress=False, batch_size=EMBED_BATCH)
     passages = searcher.search(query + "？", k=5)
     assert any(p.dense_rank is not None for p in passages)
     assert searcher.vector_ids and len(searcher.vector_ids) == LIMIT
@@ -157,7 +161,7 @@ def test_vectors_go_to_a_chroma_server(ray_executor, tmp_path, monkeypatch):
         monkeypatch.setenv("POLICYDESK_CHROMA_URL", url)
         settings = get_settings()
         report = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
-                                dense_limit=EMBED_BATCH, progress=False)
+                                dense_limit=EMBED_BATCH, progress=False, embed_batch=EMBED_BATCH)
         assert report.dense["embedded_now"] == EMBED_BATCH
         assert not (settings.home / "vectors" / "chroma").exists()
         assert len(stored_ids(settings)) == EMBED_BATCH
