@@ -3,7 +3,7 @@ place so it can be reviewed and translated. The H5 page and widget keep their ow
 one block at the top of api/static/widget.js."""
 from __future__ import annotations
 
-HOTLINE = "12333"
+from assistant.messages import HOTLINE, TOPICS
 
 # -- JSON API errors: (Chinese for citizens, English for logs) ------------------------------
 BAD_JSON = ("请求内容不是有效的 JSON", "request body is not valid JSON")
@@ -13,8 +13,7 @@ QUESTION_EMPTY = ("请输入您的问题", "question is empty")
 QUESTION_TOO_LONG = ("问题太长了（最多{limit}字），请精简后再问", "question longer than {limit} characters")
 NOT_FOUND = ("没有这个页面或接口", "not found")
 METHOD_NOT_ALLOWED = ("不支持这种请求方式", "method not allowed")
-INTERNAL = ("系统出了点问题，请稍后再试，或拨打 12333 咨询", "internal error")
-UNAVAILABLE = ("服务正在准备中，请稍后再试", "service not ready")
+INTERNAL = (f"系统出了点问题，请稍后再试，或拨打 {HOTLINE} 咨询", "internal error")
 UNKNOWN_CALCULATOR = ("没有名为“{name}”的计算器，可用的有：{names}", "unknown calculator {name!r}")
 CALC_INPUTS_NOT_OBJECT = ("计算器的输入应是一组“名称: 值”", "calculator inputs must be a JSON object")
 UNKNOWN_ANSWER = ("找不到要评价的回答，请刷新后再试", "no answer with this id")
@@ -44,12 +43,10 @@ RATING_INVALID = "评价只能是有用（1）或没用（-1）"
 
 # -- WeChat official account ---------------------------------------------------------------
 WECHAT_WELCOME = (
-    "欢迎关注！我是民生政策助手，可以回答山西失业保险、创业扶持、爱心消费券、稳定就业等政策问题，"
+    f"欢迎关注！我是民生政策助手，可以回答山西{TOPICS}等政策问题，"
     "直接发文字提问即可，例如：爱心消费券每人多少钱？\n"
-    "回答只依据已收录的政策原文；其他问题请拨打 12333 人社服务热线。"
+    f"回答只依据已收录的政策原文；其他问题请拨打 {HOTLINE} 人社服务热线。"
 )
 WECHAT_NON_TEXT = "目前只能回答文字提问，请直接输入您的问题，例如：失业保险金能领几个月？"
 WECHAT_RATE_LIMITED = "您提问太频繁了，请稍等一分钟再试。"
-WECHAT_SOURCES = "依据："
-WECHAT_MORE = "（内容较长，已节选）"
-WECHAT_ERROR = "抱歉，系统暂时无法回答，请稍后再试，或拨打 12333 人社服务热线。"
+WECHAT_ERROR = f"抱歉，系统暂时无法回答，请稍后再试，或拨打 {HOTLINE} 人社服务热线。"

@@ -32,13 +32,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from api import messages as M
+from assistant.render import wechat_text
 from policydesk.privacy import mask_pii
 
 log = logging.getLogger("policydesk.wechat")
 
 BLOCK = 32                 # WeChat pads to 32 bytes (not AES's 16)
-REPLY_LIMIT_BYTES = 2000   # WeChat's limit for a text reply is 2048 bytes
-MAX_CITATIONS = 3
 
 
 class WeChatError(Exception):
@@ -147,45 +146,6 @@ def encrypted_envelope(crypto: WeChatCrypto, reply_xml: str, timestamp: str, non
     return ("<xml><Encrypt>" + cdata(encrypted) + "</Encrypt><MsgSignature>" + cdata(sig)
             + "</MsgSignature><TimeStamp>" + str(timestamp) + "</TimeStamp><Nonce>" + cdata(nonce)
             + "</Nonce></xml>")
-
-
-# -- the reply text --------------------------------------------------------------------------
-def _utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def _cut(text: str, max_bytes: int) -> str:
-    return text.encode("utf-8")[:max(0, max_bytes)].decode("utf-8", "ignore")
-
-
-def short_citation(c: dict) -> str:
-    if c.get("title"):
-        parts = ["《" + c["title"] + "》", c.get("publisher") or "", c.get("date") or ""]
-        return " ".join(p for p in parts if p).replace("》 ", "》", 1)
-    return "".join(str(c.get(k) or "") for k in ("statute", "article"))
-
-
-def format_reply(answer: dict, limit_bytes: int = REPLY_LIMIT_BYTES) -> str:
-    """Answer text, any follow-up question, and short sources, kept under WeChat's limit."""
-    text = (answer.get("answer") or "").strip() or M.WECHAT_ERROR
-    follow = answer.get("follow_up")
-    if isinstance(follow, list):
-        follow = "\n".join(str(f) for f in follow if f)
-    if follow and str(follow) not in text:
-        text += "\n" + str(follow)
-    sources: list[str] = []
-    for c in answer.get("citations") or []:
-        s = short_citation(c)
-        if s and s not in sources:
-            sources.append(s)
-        if len(sources) >= MAX_CITATIONS:
-            break
-    tail = ("\n" + M.WECHAT_SOURCES + "；".join(sources)) if sources else ""
-    if _utf8_len(text + tail) <= limit_bytes:
-        return text + tail
-    tail = _cut(tail, limit_bytes // 3)
-    room = limit_bytes - _utf8_len(tail) - _utf8_len(M.WECHAT_MORE)
-    return _cut(text, room) + M.WECHAT_MORE + tail
 
 
 # -- customer-service sender -----------------------------------------------------------------
@@ -329,14 +289,14 @@ class WeChatHandler:
             log.error("wechat ask failed: %s", type(exc).__name__)
             text = M.WECHAT_ERROR
         else:
-            text = format_reply(answer.to_dict())
+            text = wechat_text(answer.to_dict())
         store.set_message_reply(msg_id, json.dumps({"via": "passive", "text": text}, ensure_ascii=False))
         return text
 
     def _deliver_late(self, store, msg_id: str, openid: str, future) -> None:
         try:
             exc = future.exception()
-            text = M.WECHAT_ERROR if exc else format_reply(future.result().to_dict())
+            text = M.WECHAT_ERROR if exc else wechat_text(future.result().to_dict())
             # Recorded first, so a retry of this MsgId does not answer a second time.
             store.set_message_reply(msg_id, json.dumps({"via": "sender", "text": text}, ensure_ascii=False))
             self.sender.send_text(openid, text)

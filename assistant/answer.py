@@ -4,6 +4,9 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
+
+from assistant import render
 
 # Statuses (an early stop is a status with a canned reply, never an exception).
 ANSWERED = "answered"            # cited passages answer the question
@@ -20,10 +23,11 @@ ERROR = "error"                  # something failed inside; canned apology
 class Answer:
     question: str
     session_id: str | None = None
-    today: str | None = None
+    today: date | None = None        # the day the question is answered as of
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     status: str = "pending"
-    answer: str = ""
+    answer: str = ""                 # the text said: render.plain_text(blocks), or an accepted LLM rewrite
+    blocks: list[dict] = field(default_factory=list)   # the parts of the answer (render.BLOCK_KINDS)
     citations: list[dict] = field(default_factory=list)
     declined: bool = False
     calculator: dict | None = None   # {name, inputs, result}
@@ -45,9 +49,13 @@ class Answer:
     def record(self, step: str, ms: float, **detail) -> None:
         self.steps.append({"step": step, "ms": round(ms, 2), **detail})
 
-    def finish(self, status: str, text: str, *, citations: list[dict] | None = None) -> None:
+    def finish(self, status: str, text: str | None = None, *, blocks: list[dict] | None = None,
+               citations: list[dict] | None = None) -> None:
+        """Stop with ``status``: a canned ``text`` or the answer's ``blocks``, rendered with
+        the follow-up question (set ``follow_up`` first)."""
         self.status = status
-        self.answer = text
+        self.blocks = blocks if blocks is not None else [render.block("notice", text)]
+        self.answer = render.plain_text(self.blocks, self.follow_up)
         if citations is not None:
             self.citations = citations
         self.declined = status == DECLINED
@@ -57,6 +65,7 @@ class Answer:
     def to_dict(self) -> dict:
         return {
             "answer": self.answer,
+            "blocks": self.blocks,
             "citations": self.citations,
             "declined": self.declined,
             "calculator": self.calculator,
@@ -66,7 +75,7 @@ class Answer:
             "status": self.status,
             "question": self.question,
             "session_id": self.session_id,
-            "today": self.today,
+            "today": self.today.isoformat() if self.today else None,
             "normalized": self.normalized,
             "intent": self.intent,
             "slots": self.slots,

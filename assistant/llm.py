@@ -6,6 +6,9 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import logging
+from datetime import date
+
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from policydesk.errors import BackendMissingError
 from policydesk.privacy import mask_pii
@@ -31,7 +34,7 @@ def build_llm(settings):
     """A chat model from settings, or None when no LLM is configured."""
     if not settings.llm_enabled:
         return None
-    try:
+    try:  # the OpenAI client costs about a second to import: only when a model is configured
         from langchain_openai import ChatOpenAI
     except ImportError as exc:
         raise BackendMissingError("LLM", "langchain-openai") from exc
@@ -50,8 +53,6 @@ def call_with_timeout(fn, timeout_s: float):
 
 
 def rewrite(llm, question: str, deterministic: str, citations: list[dict], timeout_s: float) -> str:
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     sources = "\n".join(f"[{i}] {c.get('quote') or c.get('text') or ''}" for i, c in enumerate(citations, 1))
     prompt = (f"市民问题（仅供理解语境）：{mask_pii(question)}\n\n标准答复：\n{deterministic}\n\n"
               f"引用原文：\n{sources}")
@@ -81,14 +82,12 @@ def calculator_tools(specs: dict[str, dict], titles: dict[str, str]) -> list[dic
     return tools
 
 
-def choose_calculator(llm, question: str, today: str, specs: dict, titles: dict,
+def choose_calculator(llm, question: str, today: date, specs: dict, titles: dict,
                       timeout_s: float) -> tuple[str, dict] | None:
     """Ask the model which calculator fits and with which slots; None if none or on failure."""
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     bound = llm.bind_tools(calculator_tools(specs, titles))
     reply = call_with_timeout(lambda: bound.invoke([SystemMessage(TOOL_SYSTEM),
-                                                    HumanMessage(f"今天是{today}。问题：{mask_pii(question)}")]),
+                                                    HumanMessage(f"今天是{today.isoformat()}。问题：{mask_pii(question)}")]),
                               timeout_s)
     for call in getattr(reply, "tool_calls", None) or []:
         name = str(call.get("name", "")).replace("_", "-")

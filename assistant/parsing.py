@@ -4,38 +4,12 @@ Deterministic and clock-free: relative dates (明年三月底, 下个月10号) a
 the ``today`` argument."""
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-           "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-           "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
-_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-CN_NUM_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
-CN_NUMBER = re.compile(f"[{CN_NUM_CHARS}]+")
-
-
-def cn_to_int(text: str) -> int | None:
-    """一千五百 → 1500, 十二 → 12, 二十四 → 24, 两 → 2, 二〇二三 → 2023; None if not a numeral."""
-    if not text or any(ch not in _DIGITS and ch not in _UNITS and ch not in _BIG for ch in text):
-        return None
-    if all(ch in _DIGITS for ch in text):  # digit by digit: 二〇二三
-        return int("".join(str(_DIGITS[ch]) for ch in text)) if len(text) > 1 else _DIGITS[text]
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[ch]
-            digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            total = (total + section) * _BIG[ch] if _BIG[ch] > total else total + section * _BIG[ch]
-            section, digit = 0, None
-    return total + section + (digit or 0)
+from policydesk.dates import add_months, month_end
+from policydesk.numerals import CN_BIG_UNITS, CN_NUM_CHARS, CN_NUMBER, CN_UNITS, cn_to_int
 
 
 def arabize(text: str) -> str:
@@ -50,7 +24,7 @@ def arabize(text: str) -> str:
         has_unit_after = bool(re.match(r"[元年个月日号天周岁人次万]|个月|周岁", after))
         if len(run) == 1 and run in "一两" and not re.match(r"[年个元]", after):
             return run
-        if not has_unit_after and not any(ch in _UNITS or ch in _BIG for ch in run):
+        if not has_unit_after and not any(ch in CN_UNITS or ch in CN_BIG_UNITS for ch in run):
             return run
         value = cn_to_int(run)
         return str(value) if value is not None else run
@@ -60,16 +34,6 @@ def arabize(text: str) -> str:
 
 # --------------------------------------------------------------------------------------
 # Dates
-
-def month_end(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def add_months(d: date, months: int) -> date:
-    idx = d.year * 12 + d.month - 1 + months
-    year, month = divmod(idx, 12)
-    return date(year, month + 1, min(d.day, month_end(year, month + 1)))
-
 
 @dataclass(frozen=True)
 class DateMention:
@@ -229,8 +193,3 @@ def find_amounts(text: str) -> list[float]:
         out.append(value * (10_000 if m.group(2) else 1))
     return out
 
-
-def format_date_zh(d: date | str) -> str:
-    if isinstance(d, str):
-        d = date.fromisoformat(d)
-    return f"{d.year}年{d.month}月{d.day}日"

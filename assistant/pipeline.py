@@ -11,10 +11,13 @@ from datetime import date
 
 from assistant import messages
 from assistant.answer import ERROR, Answer
+from assistant.services import Services
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
                              route, understand_step)
+from assistant.understand import Understanding
 from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
+from retrieval.search import Coverage
 
 log = logging.getLogger("policydesk.assistant")
 
@@ -38,14 +41,14 @@ STEPS = [
 class Context:
     """Working state shared by the steps of one answer (not returned to users)."""
 
-    assistant: object
+    services: Services
     today: date
     route: str | None = None
-    understanding: object = None
+    understanding: Understanding | None = None
     state: dict = field(default_factory=dict)   # dialog state of the session
     state_changed: bool = False
     passages: list = field(default_factory=list)
-    coverage: object = None
+    coverage: Coverage | None = None
     calc_result: dict | None = None
     missing: list = field(default_factory=list)  # registry fields still needed
     deterministic: str = ""                      # the answer before any LLM rewrite
@@ -56,9 +59,9 @@ class Context:
     version_note: str = ""  # which version of a law answers, when the question names a year
 
 
-def run_pipeline(assistant, question: str, *, session_id: str | None, today: date) -> Answer:
-    answer = Answer(question=question or "", session_id=session_id, today=today.isoformat())
-    ctx = Context(assistant=assistant, today=today)
+def run_pipeline(services: Services, question: str, *, session_id: str | None, today: date) -> Answer:
+    answer = Answer(question=question or "", session_id=session_id, today=today)
+    ctx = Context(services=services, today=today)
     for name, step in STEPS:
         if answer.finished and name not in ("guard", "remember", "rewrite"):
             continue
@@ -68,12 +71,12 @@ def run_pipeline(assistant, question: str, *, session_id: str | None, today: dat
         except PolicydeskError as exc:  # e.g. no index yet: say so plainly
             log.warning("step %s: %s", name, exc.message_en)
             detail = {"error": exc.message_en}
-            answer.finish(ERROR, exc.message_zh, citations=[])
             answer.follow_up = None
+            answer.finish(ERROR, exc.message_zh, citations=[])
         except Exception as exc:  # an internal failure becomes a status, never a traceback
             log.exception("step %s failed for %r", name, mask_pii(question)[:80])
             detail = {"error": f"{type(exc).__name__}: {exc}"}
-            answer.finish(ERROR, messages.ERROR, citations=[])
             answer.follow_up = None
+            answer.finish(ERROR, messages.ERROR, citations=[])
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)
     return answer

@@ -4,45 +4,32 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from functools import cached_property
 
 from assistant.answer import Answer
+from assistant.pipeline import run_pipeline
+from assistant.services import Services
 from policydesk.errors import InputError
 from policydesk.settings import Settings, get_settings
+from retrieval.normalize import normalize_text
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, services: Services | None = None):
         self.settings = settings or get_settings()
-        self._lock = threading.Lock()
+        self.services = services or Services(self.settings)
 
-    # Heavy objects, built on first use.
-    @cached_property
+    # What interfaces reach directly (the staff console's tokenizer, the API's database).
+    @property
     def searcher(self):
-        from retrieval.search import Searcher
+        return self.services.searcher
 
-        return Searcher.open(self.settings)
-
-    @cached_property
+    @property
     def store(self):
-        from assistant.store import Store
+        return self.services.store
 
-        return Store(self.settings.effective_database_url)
-
-    @cached_property
-    def llm(self):
-        from assistant.llm import build_llm
-
-        return build_llm(self.settings)
-
-    def documents(self):
-        from retrieval.documents import load_documents
-
-        return load_documents(self.settings.index_dir)
-
-    @cached_property
+    @property
     def documents_by_id(self) -> dict:
-        return {d.doc_id: d for d in self.documents()}
+        return self.services.documents_by_id
 
     def index_status(self) -> dict:
         """Documents, chunks and vectors done / total, with a Chinese summary line: a law
@@ -59,11 +46,10 @@ class Assistant:
         self.searcher.search("失业保险", k=1)
 
     # -- the three things interfaces ask for ----------------------------------------------
-    def ask(self, question: str, *, session_id: str | None = None, today: str | date | None = None,
+    def ask(self, question: str, *, session_id: str | None = None, today: date | None = None,
             channel: str = "cli", log: bool = True) -> Answer:
-        from assistant.pipeline import run_pipeline
-
-        answer = run_pipeline(self, question, session_id=session_id, today=parse_today(today))
+        """Answer ``question`` as on the day ``today`` (the current day when None)."""
+        answer = run_pipeline(self.services, question, session_id=session_id, today=today or date.today())
         if log:
             try:
                 self.store.log_answer(answer.to_dict(), channel=channel)
@@ -72,40 +58,18 @@ class Assistant:
         return answer
 
     def search(self, query: str, k: int = 5) -> dict:
-        from retrieval.normalize import normalize_text
-
         query = (query or "").strip()
+        limit = self.settings.max_question_chars
         if not query:
             raise InputError("请输入要查询的内容", "query is empty", field="q")
-        if len(query) > 500:
-            raise InputError("查询内容过长（最多500字）", "query longer than 500 characters", field="q")
+        if len(query) > limit:
+            raise InputError(f"查询内容过长（最多{limit}字）", f"query longer than {limit} characters", field="q")
         passages = self.searcher.search(normalize_text(query), k=k)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
-    def calculate(self, name: str, inputs: dict) -> dict:
-        from assistant.citations import enrich_citations
-        from calculators.registry import run_calculator
-
-        result = run_calculator(name, inputs)
-        return enrich_citations(result, self._docs_or_empty())
-
-    def _docs_or_empty(self) -> dict:
-        try:
-            return self.documents_by_id
-        except Exception:
-            return {}
-
-
-def parse_today(today: str | date | None) -> date:
-    if today is None or today == "":
-        return date.today()
-    if isinstance(today, date):
-        return today
-    try:
-        return date.fromisoformat(str(today).strip())
-    except ValueError:
-        raise InputError(f"日期格式不对：{today}，请用 YYYY-MM-DD", f"bad date for today: {today!r}",
-                         field="today") from None
+    def calculate(self, name: str, inputs: dict, today: date | None = None) -> dict:
+        """A calculator's result with its citations completed (the API and the forms)."""
+        return self.services.calculators.run(name, inputs, today=today)
 
 
 _assistant: Assistant | None = None
@@ -125,6 +89,6 @@ def get_assistant() -> Assistant:
 def reset_assistant() -> None:
     global _assistant
     with _assistant_lock:
-        if _assistant is not None and "store" in _assistant.__dict__:
-            _assistant.store.dispose()
+        if _assistant is not None:
+            _assistant.services.close()
         _assistant = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assistant.parsing import arabize, find_dates, find_day_counts, find_durations
+from policydesk.dates import month_end
 
 # What each calculator is about: any of these words makes it a candidate.
 TRIGGERS = {
@@ -193,8 +194,6 @@ def profile_flags(text: str, today: date, dates) -> dict:
         year = int(m.group(1)) if m.group(1) else today.year - {"今年": 0, "去年": 1, "前年": 2}[m.group(2)]
         month = int(m.group(3))
         if 1 <= month <= 12:
-            from assistant.parsing import month_end
-
             day = int(m.group(4)) if m.group(4) else month_end(year, month)
             try:
                 flags["graduation_date"] = date(year, month, day).isoformat()

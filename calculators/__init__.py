@@ -2,9 +2,8 @@
 functions that return values, a trace (``steps``) and citations.
 
 Public surface: ``CALCULATORS``, ``run_calculator(name, inputs, today=None)``,
-``missing_fields``, ``enrich_citations`` and ``param`` (rules loader)."""
-from calculators.citations import enrich_citations
+``missing_fields``, ``validate`` and ``param`` (rules loader)."""
 from calculators.registry import CALCULATORS, missing_fields, run_calculator, validate
 from calculators.rules import param
 
-__all__ = ["CALCULATORS", "run_calculator", "missing_fields", "validate", "param", "enrich_citations"]
+__all__ = ["CALCULATORS", "run_calculator", "missing_fields", "validate", "param"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from calculators.dates import add_years
+from policydesk.dates import add_years
 from calculators.rules import benefit_programs
 from calculators.trace import Trace
 
@@ -94,14 +94,17 @@ def benefits(date: dt.date | None = None, graduation_date: dt.date | None = None
         "recent_graduate": recent,
         "not_employed": None if employed is None else not employed,
         "platform_worker": platform_worker,
-        "flexible_worker": flexible_worker or platform_worker,
+        "flexible_worker": flexible_worker,
         "employment_difficulty": employment_difficulty,
         "migrant_worker": migrant_worker,
         "tekun": tekun,
-        "entrepreneur": entrepreneur or loan_holder,
+        "entrepreneur": entrepreneur,
         "loan_holder": loan_holder,
     }
     data = benefit_programs()
+    for fact, implied in (data.get("implies") or {}).items():
+        if facts[fact]:
+            facts.update({name: True for name in implied})
     derived = data.get("facts", {})
     programs, possible = [], []
     for program in data.get("programs", []):

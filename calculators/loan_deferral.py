@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import add_months, zh_date
+from policydesk.dates import add_months, zh_date
 from calculators.rules import citation
 from calculators.trace import Trace
 

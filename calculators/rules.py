@@ -1,7 +1,8 @@
 """Rules as data: dated parameters read from ``calculators/rules/*.yaml``.
 
 Each parameter has a Chinese ``label``, a ``unit``, a ``reference`` and ``values`` keyed by
-effective date (openfisca style). A value of ``null`` ends a rule. A value may be a plain
+effective date (openfisca style), and may carry ``statements``: the sentences an answer says
+about the rule (so no policy sentence is written in Python). A value of ``null`` ends a rule. A value may be a plain
 scalar/list or a mapping ``{value, period?, label?, reference?}`` whose reference overrides the
 parameter's. A reference is either a corpus quote ``{doc_id, quote}`` (verbatim in the cleaned
 document) or a national statute ``{statute, article}`` whose wording lives in
@@ -57,6 +58,7 @@ class ParamValue:
     period: str | None = None
     value_label: str | None = None
     item_format: str | None = None  # how one item of a list value reads in Chinese
+    statements: dict = field(default_factory=dict)  # sentences an answer says about this rule
 
     def to_step(self) -> dict:
         """The trace entry: parameter, date key, value, unit, label, reference, Chinese text."""
@@ -90,6 +92,7 @@ class Parameter:
     values: list[tuple[dt.date, dict]] = field(default_factory=list)  # sorted by date
     kind: str | None = None
     item_format: str | None = None
+    statements: dict = field(default_factory=dict)
 
     def at(self, on: dt.date | str | None = None) -> ParamValue:
         on = to_date(on) if on is not None else None
@@ -99,7 +102,7 @@ class Parameter:
                 chosen = (key, entry)
         if chosen is None:
             return ParamValue(self.name, None, None, self.unit, self.label, self.reference,
-                              item_format=self.item_format)
+                              item_format=self.item_format, statements=self.statements)
         key, entry = chosen
         return self._value(key, entry)
 
@@ -118,6 +121,7 @@ class Parameter:
             period=entry.get("period"),
             value_label=entry.get("label"),
             item_format=self.item_format,
+            statements=self.statements,
         )
 
 
@@ -199,8 +203,12 @@ def _parse_parameter(name: str, raw: dict, statutes: dict) -> Parameter:
             entry = {"value": entry}
         values.append((when, entry))
     values.sort(key=lambda kv: kv[0])
+    statements = raw.get("statements") or {}
+    if not isinstance(statements, dict) or not all(isinstance(v, str) and v for v in statements.values()):
+        raise RuleError(f"规则 {name} 的 statements 应为“名称: 句子”", f"rule {name}: statements must map names to sentences")
     return Parameter(name=name, label=str(raw["label"]), unit=str(raw["unit"]), reference=reference,
-                     values=values, kind=raw.get("kind"), item_format=raw.get("item_format"))
+                     values=values, kind=raw.get("kind"), item_format=raw.get("item_format"),
+                     statements=dict(statements))
 
 
 @lru_cache(maxsize=None)

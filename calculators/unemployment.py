@@ -65,7 +65,7 @@ def unemployment(contribution_years: float, involuntary: bool, registered: bool,
         else:
             summary += f"每月{monthly}元（全省统一标准）。"
         if pooling.value:
-            summary += "山西省已实施失业保险基金省级统筹，全省待遇标准统一。"
+            summary += pooling.statements["in_force"]
     else:
         summary = "您暂不符合领取失业保险金的条件：" + "；".join(reasons) + "。"
     return {

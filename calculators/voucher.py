@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calculators.dates import zh_date
+from policydesk.dates import zh_date
 from calculators.rules import ParamValue, citation, parameter
 from calculators.trace import Trace
 
@@ -49,14 +49,10 @@ def voucher(category: str, date: dt.date, smartphone: bool = True) -> dict:
     eligible = category in (categories.value or [])
     who = CATEGORY_ZH.get(category, category)
     if not eligible:
-        if category == "dibao":
-            why = ("爱心消费券的发放对象是特困救助供养对象；低保对象不属于特困救助供养对象，"
-                   "因此不在本次发放范围内。如您同时被认定为特困救助供养对象，请按特困身份咨询。")
-        else:
-            why = "爱心消费券的发放对象是特困救助供养对象，您不属于发放范围。"
+        why = categories.statements.get(category) or categories.statements["none"]
         trace.compute(f"身份：{who}；发放对象：特困救助供养对象。{why}")
         return _result(False, None, status, deadline_day, None, None, history, trace,
-                       summary=why, advice="如生活确有困难，可向所在县（市、区）民政部门咨询其他救助政策。")
+                       summary=why, advice=categories.statements["ineligible_advice"])
 
     trace.compute(f"身份：{who}，属于发放对象；本轮发放标准每人{round_amount.value}元。",
                   amount_yuan=round_amount.value)

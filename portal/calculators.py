@@ -6,6 +6,9 @@ from datetime import date
 
 import streamlit as st
 
+from assistant import render as answer_render
+from assistant.service import get_assistant
+from calculators.registry import CALCULATORS
 from policydesk.errors import PolicydeskError
 from portal import render, resources, text as T, widgets
 
@@ -16,12 +19,6 @@ def _get(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
-
-
-def _specs() -> dict:
-    from calculators.registry import CALCULATORS
-
-    return dict(CALCULATORS)
 
 
 def _choices(field) -> list[tuple[object, str]]:
@@ -98,12 +95,7 @@ def render_page() -> None:
     widgets.page_css()
     st.title(f":material/calculate: {T.CALC_TITLE}")
     st.caption(T.CALC_INTRO)
-    try:
-        specs = _specs()
-    except ImportError as exc:
-        log.warning("portal: calculators not ready: %s", exc)
-        st.warning(T.CALC_UNAVAILABLE)
-        return
+    specs = dict(CALCULATORS)
     if not specs:
         st.info(T.CALC_EMPTY)
         return
@@ -136,25 +128,14 @@ def render_page() -> None:
 
 def _calculate(name: str, fields: list, inputs: dict) -> dict:
     labels = {_get(f, "name"): _get(f, "label_zh") or _get(f, "name") for f in fields}
-    assistant = resources.assistant_or_none()
-    if assistant is None:
-        try:  # calculators need no index; run them even before ingestion
-            from assistant.service import get_assistant
-
-            assistant = get_assistant()
-        except Exception:  # noqa: BLE001
-            return {"error": T.INTERNAL_ERROR}
-    try:
-        return {"result": assistant.calculate(name, inputs)}
+    try:  # calculators need no index: they run even before ingestion
+        return {"result": get_assistant().calculate(name, inputs)}
     except PolicydeskError as exc:
         field = getattr(exc, "field", None)
         label = labels.get(field) or labels.get((field or "").replace("-", "_"))
         message = T.CALC_ERROR_FIELD.format(label=label, message=exc.message_zh) if label \
             and label not in exc.message_zh else exc.message_zh
         return {"error": message}
-    except ImportError as exc:
-        log.warning("portal: calculators not ready: %s", exc)
-        return {"error": T.CALC_UNAVAILABLE}
     except Exception:  # noqa: BLE001
         log.exception("portal: calculator %s failed", name)
         return {"error": T.INTERNAL_ERROR}
@@ -211,7 +192,7 @@ def _draw_list_item(item) -> None:
 
 def _reference_text(ref: dict, docs_by_id: dict) -> str:
     if ref.get("statute"):
-        return render.citation_source_line(ref)
+        return answer_render.citation_label(ref)
     doc = docs_by_id.get(ref.get("doc_id"))
     c = dict(ref)
     if doc is not None:
@@ -219,7 +200,7 @@ def _reference_text(ref: dict, docs_by_id: dict) -> str:
         c.setdefault("publisher", doc.publisher)
         c.setdefault("date", doc.date)
     quote = c.get("quote") or c.get("text") or ""
-    return render.citation_source_line(c) + (f"“{quote}”" if quote else "")
+    return answer_render.citation_label(c) + (f"“{quote}”" if quote else "")
 
 
 def _draw_step(n: int, step, docs_by_id: dict) -> None:

@@ -74,7 +74,7 @@ def render_page() -> None:
 
     pending = ss.pop("pending_question", None)
     # Read the input first: the starters only show while nothing has been asked.
-    prompt = st.chat_input(T.CHAT_PLACEHOLDER, max_chars=500)
+    prompt = st.chat_input(T.CHAT_PLACEHOLDER, max_chars=resources.settings().max_question_chars)
     question = (prompt or pending or "").strip()
     if not ss.messages and not question:
         _starters()
@@ -121,9 +121,6 @@ def _answer(question: str) -> dict:
             answer = a.ask(question, session_id=ss["session_id"], channel=CHANNEL).to_dict()
     except PolicydeskError as exc:
         return {"role": "assistant", "answer": {"answer": exc.message_zh, "status": "error"}}
-    except ImportError as exc:
-        log.warning("portal: pipeline not ready: %s", exc)
-        return {"role": "assistant", "answer": {"answer": T.NOT_READY, "status": "error"}}
     except Exception:  # noqa: BLE001 - logged; the citizen gets an apology
         log.exception("portal: ask failed")
         return {"role": "assistant", "answer": {"answer": T.INTERNAL_ERROR, "status": "error"}}
@@ -143,9 +140,6 @@ def _draw_answer(msg: dict, docs_by_id: dict, *, index: int, stream: bool = Fals
         st.write_stream(_stream(body))
     else:
         st.markdown(body)
-    follow = ans.get("follow_up")
-    if follow and follow not in (ans.get("answer") or ""):
-        st.markdown(T.FOLLOW_UP.format(text=render.markdown_safe(follow)))
     cites = ans.get("citations") or []
     if cites:
         st.caption(T.CITATIONS_TITLE)

@@ -39,7 +39,7 @@ def start_warm_up() -> None:
 
 
 def assistant():
-    """The shared Assistant, warmed up; raises PolicydeskError/ImportError if not ready."""
+    """The shared Assistant, warmed up; raises PolicydeskError if not ready (no index)."""
     key = repr(get_settings())
     assistant, thread, outcome = _warming(key)
     if thread.is_alive():
@@ -57,9 +57,6 @@ def assistant_or_none():
         return assistant()
     except PolicydeskError as exc:
         st.error(exc.message_zh)
-    except ImportError as exc:
-        log.warning("portal: assistant not ready: %s", exc)
-        st.warning(T.NOT_READY)
     except Exception:  # noqa: BLE001 - shown as a canned apology, logged in full
         log.exception("portal: cannot load the assistant")
         st.error(T.INTERNAL_ERROR)

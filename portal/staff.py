@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from assistant import render as answer_render
 from policydesk.errors import PolicydeskError
 from assistant.service import get_assistant
 from portal import render, resources, text as T, widgets
@@ -67,7 +68,7 @@ def _search_tab() -> None:
     with st.form("staff_search_form", border=False):
         c1, c2 = st.columns([4, 1])
         query = c1.text_input(T.SEARCH_BOX, key="staff_query", placeholder=T.SEARCH_PLACEHOLDER,
-                              max_chars=500)
+                              max_chars=resources.settings().max_question_chars)
         k = c2.number_input(T.SEARCH_K, min_value=1, max_value=SEARCH_FETCH, value=8, key="staff_k")
         submitted = st.form_submit_button(T.SEARCH_BUTTON, type="primary")
     if submitted:
@@ -95,7 +96,7 @@ def _search_tab() -> None:
             st.markdown(T.SEARCH_HIT.format(rank=rank, score=f"{float(p.get('score') or 0):.4f}",
                                             title=c.get("title", ""), publisher=c.get("publisher", ""),
                                             date=c.get("date", "")))
-            st.markdown(f'<div class="pd-passage">{render.highlight_terms(p.get("text", ""), terms)}</div>',
+            st.markdown(f'<div class="pd-passage">{answer_render.highlight_terms(p.get("text", ""), terms)}</div>',
                         unsafe_allow_html=True)
             cid = _citation_id(c)
             label = (":material/check_box: " if cid in picked else ":material/add: ") + T.SEARCH_PICK
@@ -124,8 +125,6 @@ def _run_search(query: str) -> dict:
         answer = assistant.ask(query, session_id=f"staff-{uuid.uuid4().hex}", channel="staff",
                                log=False)
         out["reply"] = answer.to_dict()
-    except ImportError as exc:
-        log.warning("portal: pipeline not ready: %s", exc)
     except PolicydeskError as exc:
         out["reply"] = {"answer": exc.message_zh, "status": "error", "citations": []}
     except Exception:  # noqa: BLE001
@@ -172,7 +171,7 @@ def _keep(p: dict, docs, pubs, date_range) -> bool:
 def _reply_box(query: str, reply: dict) -> None:
     with st.container(border=True):
         st.markdown(f"**{T.REPLY_TITLE}**　`{T.STATUS_LABELS.get(reply.get('status'), reply.get('status'))}`")
-        st.code(render.standard_reply(reply), language=None, wrap_lines=True)
+        st.code(answer_render.standard_reply(reply), language=None, wrap_lines=True)
         st.caption(T.REPLY_HELP)
         st.button(T.REPLY_TO_FAQ, key="reply_to_faq", on_click=_draft_from_reply, args=(query, reply))
         with st.expander(T.REPLY_WHY):
@@ -291,10 +290,10 @@ def _faq_tab() -> None:
         st.caption(T.FAQ_NO_CITATIONS)
     for cid, c in list(picked.items()):
         cols = st.columns([6, 1])
-        cols[0].markdown(f"- {render.citation_source_line(c)}：“{(c.get('quote') or c.get('text') or '')[:80]}”")
+        cols[0].markdown(f"- {answer_render.citation_label(c)}：“{answer_render.citation_quote(c)[:80]}”")
         cols[1].button(":material/close:", key=f"unpick_{cid}", on_click=_toggle_pick, args=(c,))
     with st.form("faq_form"):
-        st.text_area(T.FAQ_QUESTION, key="faq_q", height=70, max_chars=500)
+        st.text_area(T.FAQ_QUESTION, key="faq_q", height=70, max_chars=resources.settings().max_question_chars)
         st.text_area(T.FAQ_ANSWER, key="faq_a", height=160, max_chars=4000)
         st.form_submit_button(T.FAQ_SAVE, type="primary", on_click=_faq_save)
     message = ss.pop("faq_message", None)
@@ -312,7 +311,7 @@ def _faq_tab() -> None:
             st.markdown(f"**{T.FAQ_ITEM.format(status=T.FAQ_ACTIVE if active else T.FAQ_RETIRED_LABEL, question=render.markdown_safe(e['question']))}**")
             st.text(e["answer"])
             for n, c in enumerate(e.get("citations") or [], 1):
-                st.caption(f"[{n}] {render.citation_source_line(c)}：“{(c.get('quote') or c.get('text') or '')[:80]}”")
+                st.caption(f"[{n}] {answer_render.citation_label(c)}：“{answer_render.citation_quote(c)[:80]}”")
             st.caption(T.FAQ_UPDATED.format(when=render.when(e.get("updated_at")), author=e.get("author") or ""))
             if active:
                 c1, c2 = st.columns(2)

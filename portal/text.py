@@ -1,6 +1,8 @@
 """Every sentence the portal shows, in one place, so it can be reviewed and translated."""
 from __future__ import annotations
 
+from assistant.messages import HOTLINE, TOPICS
+
 APP_TITLE = "民生政策助手"
 APP_ICON = ":material/account_balance:"
 
@@ -10,15 +12,13 @@ PAGE_STAFF = "热线工作台"
 
 # -- shared -------------------------------------------------------------------------------
 LOADING = "正在加载政策索引，请稍候…"
-NOT_READY = "问答功能正在部署中，暂时无法回答，请稍后再试或拨打12333人社服务热线。"
-INTERNAL_ERROR = "抱歉，系统出了点问题，这次没能回答。请稍后再试，或拨打12333人社服务热线。"
-HOTLINE = "12333"
+INTERNAL_ERROR = f"抱歉，系统出了点问题，这次没能回答。请稍后再试，或拨打{HOTLINE}人社服务热线。"
 
 # -- chat ---------------------------------------------------------------------------------
 CHAT_TITLE = "民生政策助手"
-CHAT_INTRO = "您好！我可以回答山西省失业保险、创业扶持、爱心消费券、稳定就业等政策问题。"
+CHAT_INTRO = f"您好！我可以回答山西省{TOPICS}等政策问题。"
 SCOPE_NOTICE = ("回答只来自下列政策原文，每条回答都会列出所依据的原句；"
-                "下列文本没有写到的问题，请拨打 **12333** 人社服务热线咨询。")
+                f"下列文本没有写到的问题，请拨打 **{HOTLINE}** 人社服务热线咨询。")
 SCOPE_LIST_TITLE = "本助手依据的政策文本（{n} 篇）"
 SCOPE_ITEM = "《{title}》　{publisher}　{date}"
 SCOPE_NONE = "政策文本尚未载入。"
@@ -33,12 +33,11 @@ CHAT_PLACEHOLDER = "请输入您的问题"
 THINKING = "正在查找政策原文…"
 FAQ_BADGE = ":material/verified: 本答复为工作人员审核的标准口径"
 DECLINED_BADGE = ":material/info: 现有政策文本没有涉及这个问题"
-FOLLOW_UP = ":material/help: {text}"
 CITATIONS_TITLE = "依据（点击展开原文）"
-CITATION_LABEL = "[{n}] 《{title}》：{quote}"
+CITATION_LABEL = "[{n}] {label}：{quote}"
 CITATION_META = "**{title}**　{publisher}　{date}"
-STATUTE_LABEL = "[{n}] {statute}{article}"
-STATUTE_META = "**{statute}**　{article}（国家法律法规，本助手文本库之外）"
+STATUTE_LABEL = "[{n}] {label}"
+STATUTE_META = "**{label}**（国家法律法规，本助手文本库之外）"
 PARAGRAPH_CAPTION = "原文段落（黄色为引用的句子）："
 FEEDBACK_PROMPT = "这个回答有帮助吗？"
 FEEDBACK_THANKS_UP = "谢谢您的评价！"
@@ -68,7 +67,6 @@ CALC_ERROR_FIELD = "「{label}」：{message}"
 CALC_RESULT = "计算结果"
 CALC_TRACE = "计算过程（每一步所依据的规定）"
 CALC_CITATIONS = "依据"
-CALC_UNAVAILABLE = "计算器正在部署中，暂时无法使用。"
 CALC_EMPTY = "暂无可用的计算器。"
 STEP_REFERENCE = "依据：{ref}"
 
@@ -134,8 +132,6 @@ SEARCH_PICK = "作为口径依据"
 SEARCH_COUNT = "共 {n} 条结果（已按筛选条件过滤）"
 REPLY_TITLE = "标准答复（可一键复制）"
 REPLY_HELP = "右上角按钮可复制。答复由系统根据政策原文生成，请核对后使用。"
-REPLY_SOURCES = "依据："
-REPLY_HOTLINE = "如需进一步咨询，请拨打12333人社服务热线。"
 REPLY_TO_FAQ = "以此答复新建口径"
 REPLY_WHY = "为什么这样答（回答记录）"
 

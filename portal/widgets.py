@@ -2,20 +2,21 @@
 record as staff see it, errors."""
 from __future__ import annotations
 
+import html
 import json
 
 import streamlit as st
 
+from assistant import render as answer_render
 from portal import render, text as T
 
 
 def citations(cites: list[dict], docs_by_id: dict, *, key: str) -> None:
     """Numbered quotes; each expands to its title, publisher, date and highlighted paragraph."""
     for n, c in enumerate(cites, 1):
-        with st.expander(render.citation_label(n, c), expanded=False):
+        with st.expander(render.expander_label(n, c), expanded=False):
             if c.get("statute"):
-                st.markdown(T.STATUTE_META.format(statute=c["statute"],
-                                                  article=render._article(c.get("article"))))
+                st.markdown(T.STATUTE_META.format(label=answer_render.citation_label(c)))
                 if c.get("text") or c.get("quote"):
                     st.markdown(f"<blockquote><mark>{_esc(c.get('text') or c.get('quote'))}</mark>"
                                 "</blockquote>", unsafe_allow_html=True)
@@ -26,14 +27,12 @@ def citations(cites: list[dict], docs_by_id: dict, *, key: str) -> None:
                 publisher=c.get("publisher") or (doc.publisher if doc else ""),
                 date=c.get("date") or (doc.date if doc else "")))
             st.caption(T.PARAGRAPH_CAPTION)
-            para = render.paragraph_with_quote(doc.text if doc else "", c.get("start"),
+            para = answer_render.paragraph_with_quote(doc.text if doc else "", c.get("start"),
                                                c.get("end"), c.get("quote") or "")
             st.markdown(f'<div class="pd-para">{para}</div>', unsafe_allow_html=True)
 
 
 def _esc(s: str) -> str:
-    import html
-
     return html.escape(s or "")
 
 
@@ -76,9 +75,8 @@ def answer_record(record: dict) -> None:
         st.dataframe(rows, hide_index=True, width="stretch")
     if record.get("citations"):
         st.markdown(f"**{T.RECORD_CITATIONS}**")
-        for n, c in enumerate(record["citations"], 1):
-            st.markdown(f"[{n}] {_esc(render.citation_source_line(c))}："
-                        f"“{_esc(c.get('quote') or c.get('text') or '')}”")
+        for line in answer_render.citation_lines(record["citations"]):
+            st.markdown(_esc(line))
     st.caption(T.RECORD_RAW)
     st.json(record, expanded=False)
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from retrieval.chunking import MAX_SENTENCE_CHARS, split_sentences
 from retrieval.documents import Citation
+from retrieval.lexical import get_tokenizer
 
 TOP_PASSAGES = 3
 PASSAGE_PRIOR = (0.30, 0.15, 0.05)  # added to a sentence's word score by passage rank
@@ -62,8 +63,6 @@ def select_sentences(query: str, passages: list, max_sentences: int = 3, searche
     first, as citations spanning exactly those sentences."""
     if not passages or max_sentences < 1:
         return []
-    from retrieval.lexical import get_tokenizer
-
     if searcher is None:
         searcher = getattr(passages[0], "searcher", None)
     tokenizer = searcher.tokenizer if searcher is not None else get_tokenizer()

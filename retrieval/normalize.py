@@ -14,6 +14,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from policydesk.numerals import CN_BIG_UNITS, CN_NUM_CHARS, cn_to_int
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Full-width forms that are safe to fold to ASCII: letters, digits and the symbols that
@@ -26,16 +28,11 @@ for _code in range(0xFF01, 0xFF5F):
         _FOLD[_code] = _code - 0xFEE0
 _FOLD[0x3000] = 0x20  # ideographic space
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-_NUM_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "".join(_BIG)
 # A numeral is converted only when a counting word follows it; "一次办结", "统一", "三险"
 # are words, not quantities. A lone 两 stays (the texts write 两年内, 两次).
 _UNIT_WORDS = ("个月", "周岁", "块钱", "元", "块", "岁", "年", "月", "日", "号", "天", "周",
                "人次", "万元", "亿元", "倍", "小时", "分钟", "个工作日")
-_NUMERAL_RE = re.compile(rf"([{_NUM_CHARS}]+)(?=({'|'.join(_UNIT_WORDS)}))")
+_NUMERAL_RE = re.compile(rf"([{CN_NUM_CHARS}]+)(?=({'|'.join(_UNIT_WORDS)}))")
 
 
 @lru_cache(maxsize=1)
@@ -45,39 +42,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def chinese_to_int(numeral: str) -> int | None:
-    """一千五百 → 1500, 十二 → 12, 二〇二三 → 2023 (digit by digit), 两万 → 20000."""
-    if not numeral:
-        return None
-    if all(ch in _DIGITS for ch in numeral):
-        if len(numeral) == 1:
-            return _DIGITS[numeral]
-        return int("".join(str(_DIGITS[ch]) for ch in numeral))
-    total, section, number = 0, 0, 0
-    for ch in numeral:
-        if ch in _DIGITS:
-            number = _DIGITS[ch]
-        elif ch in _UNITS:
-            section += (number or 1) * _UNITS[ch]
-            number = 0
-        elif ch in _BIG:
-            section += number
-            total += (section or 1) * _BIG[ch]
-            section, number = 0, 0
-        else:
-            return None
-    return total + section + number
-
-
 def _replace_numeral(match: re.Match) -> str:
     numeral = match.group(1)
-    if numeral == "两" or (len(numeral) == 1 and numeral in _BIG):
+    if numeral in ("两", "俩") or (len(numeral) == 1 and numeral in CN_BIG_UNITS):
         return numeral
-    if numeral[-1] in _BIG and match.group(2) in ("元",):
+    if numeral[-1] in CN_BIG_UNITS and match.group(2) in ("元",):
         # 一千五百万元 style: keep the big unit with the number (1500万元)
-        value = chinese_to_int(numeral[:-1])
+        value = cn_to_int(numeral[:-1])
         return f"{value}{numeral[-1]}" if value is not None else numeral
-    value = chinese_to_int(numeral)
+    value = cn_to_int(numeral)
     return str(value) if value is not None else numeral
 
 

@@ -24,6 +24,7 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
+from retrieval.extract import select_sentences
 from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
@@ -342,6 +343,7 @@ class Searcher:
         if not query or not self.chunks:
             return []
         k = max(1, int(k))
+        today = today.isoformat() if hasattr(today, "isoformat") else today
         tokens = self.query_tokens(self.asked_of_version(query))
         lex_scores = self.lexical.scores(tokens)
         mask = self.chunk_mask(query, today)
@@ -390,8 +392,6 @@ class Searcher:
         return citation
 
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
-        from retrieval.extract import select_sentences
-
         return select_sentences(query, passages, max_sentences, searcher=self)
 
     # -- declining --------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.service import reset_assistant
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "sources" / "2022-12-30_shanxi-newspaper-page_employment-relief.txt"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -43,10 +45,6 @@ def temp_home(tmp_path, monkeypatch):
 
 
 def _reset_caches():
-    try:
-        from assistant.service import reset_assistant
-    except ImportError:
-        return
     reset_assistant()
 
 

@@ -1,8 +1,16 @@
-"""Helpers for tests that start real servers."""
+"""Helpers for tests that run the command line or start real servers."""
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+# `policydesk` as this interpreter runs it: the function the console script calls
+# (cli.main:main, see tests/test_layers.py), from the tree under test.
+POLICYDESK = [sys.executable, "-m", "cli.main"]
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 for a server a test starts."""
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -10,14 +18,27 @@ def free_port() -> int:
 
 def stop_process(proc, timeout: float = 10) -> None:
     """Terminate a server a test started, killing it if it does not stop in time."""
-    import subprocess
-
     proc.terminate()
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=timeout)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The child processes of ``pid`` (a server's workers), from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            pids.append(int(entry.name))
+    return sorted(pids)
 
 
 def start_chroma_server(data_dir):

@@ -4,7 +4,8 @@ import json
 import pytest
 import yaml
 
-from policydesk.evaluation import load_cases, run_eval
+from cli import evaluation
+from cli.evaluation import load_cases, run_eval
 from policydesk.errors import InputError
 
 
@@ -28,9 +29,7 @@ def _write(tmp_path, cases):
 
 
 def _patch(monkeypatch, fake):
-    import assistant.service as service
-
-    monkeypatch.setattr(service, "get_assistant", lambda: fake)
+    monkeypatch.setattr(evaluation, "get_assistant", lambda: fake)
 
 
 def test_evidence_hit_counts_rank_and_citation(tmp_path, monkeypatch):

@@ -4,7 +4,8 @@
  * Embed:   <script src="https://HOST/widget.js" data-api="https://HOST"></script>
  *          adds a floating button that opens the chat panel.
  * The H5 page (/h5) inlines this file with window.POLICYDESK_CONFIG = {mode: 'page'}.
- * All texts citizens read are in TEXT below.
+ * All texts citizens read are in TEXT below; the server fills in {{HOTLINE}} and {{TOPICS}}
+ * (assistant/data/) and {{MAX_QUESTION_CHARS}} (settings) when it serves this file.
  */
 (function (window, document) {
   'use strict';
@@ -18,13 +19,13 @@
     close: '关闭',
     placeholder: '请输入您的问题',
     send: '发送',
-    notice: '回答只依据已收录的政策原文，并在下方列出出处；其他问题请拨打 12333 人社服务热线。',
-    welcome: '您好！我可以回答山西失业保险、创业扶持、爱心消费券、稳定就业等政策问题。请直接输入问题，例如：爱心消费券每人多少钱？',
+    notice: '回答只依据已收录的政策原文，并在下方列出出处；其他问题请拨打 {{HOTLINE}} 人社服务热线。',
+    welcome: '您好！我可以回答山西{{TOPICS}}等政策问题。请直接输入问题，例如：爱心消费券每人多少钱？',
     pending: '正在查询政策原文…',
     slow: '网络较慢，仍在等待回复，请稍候…',
     failed: '网络连接失败，请检查网络后点“重试”。',
     timeout: '等了很久还没有回复，请点“重试”。',
-    serverError: '系统暂时无法回答，请稍后重试，或拨打 12333 咨询。',
+    serverError: '系统暂时无法回答，请稍后重试，或拨打 {{HOTLINE}} 咨询。',
     retry: '重试',
     sources: '政策出处（点按查看原文）',
     followUp: '您可以接着问：',
@@ -32,9 +33,9 @@
     notHelpful: '没用',
     thanks: '感谢您的评价',
     empty: '请输入您的问题',
-    tooLong: '问题太长了，请精简到 500 字以内'
+    tooLong: '问题太长了，请精简到 {{MAX_QUESTION_CHARS}} 字以内'
   };
-  var MAX_CHARS = 500;
+  var MAX_CHARS = parseInt('{{MAX_QUESTION_CHARS}}', 10);
   var TIMEOUT_MS = 25000;
   var SLOW_MS = 6000;
   var SESSION_KEY = 'policydesk_session';
@@ -329,10 +330,10 @@
     box.setAttribute('data-state', 'answer');
     if (data.status) { box.setAttribute('data-status', data.status); }
 
+    // The answer text already ends with its follow-up question (placed by the server's
+    // renderer); a list of follow_up suggestions is offered as buttons.
     var follow = data.follow_up;
-    if (follow && typeof follow === 'string' && data.answer.indexOf(follow) < 0) {
-      box.appendChild(el('div', 'pd-follow', follow));
-    } else if (follow && follow.length && typeof follow !== 'string') {
+    if (follow && follow.length && typeof follow !== 'string') {
       var chips = el('div', 'pd-follow', TEXT.followUp);
       for (var f = 0; f < follow.length; f++) {
         (function (text) {

@@ -8,7 +8,7 @@ def run(answer, ctx):
     name = ctx.understanding.intent
     inputs = ctx.calc_inputs
     try:
-        result = ctx.assistant.calculate(name, inputs)
+        result = ctx.services.calculators.run(name, inputs, today=ctx.today)
     except InputError as exc:
         ctx.route = "follow_up"
         field = exc.field

@@ -1,33 +1,33 @@
-"""Compose the deterministic answer: extractive and cited for passages, the result sentence
-with its rules and next steps for a calculator, a follow-up question for a missing slot."""
+"""Compose the deterministic answer as its parts (blocks): extractive and cited for
+passages, the result sentence with its rules and next steps for a calculator, the national
+law while a missing fact is asked for. The renderer turns the parts into text and places
+the follow-up question."""
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
 from assistant.calc_fields import field_specs
+from assistant.render import block
+from calculators.rules import statute_citations
 
 MAX_SENTENCES = 3
 
 
 def run(answer, ctx):
     if ctx.route == "calculator":
-        text, citations = compose_calculation(ctx.calc_result)
+        blocks, citations = compose_calculation(ctx.calc_result)
         if ctx.assumed:
             specs = field_specs(ctx.understanding.intent)
             conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
-            text = messages.ASSUMED.format(conditions=conditions) + "\n" + text
+            blocks = [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks
             answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
-            text += "\n\n" + messages.CONFIRM_PREFIX + answer.follow_up
-        answer.finish(CALCULATED, text, citations=citations)
+        answer.finish(CALCULATED, blocks=blocks, citations=citations)
     elif ctx.route == "follow_up":
-        question = follow_up_question(ctx)
-        body, citations = compose_extractive(answer, ctx) if ctx.passages else ("", [])
+        body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
         rules, citations = compose_statutes(ctx.understanding.intent, citations)
-        body = "\n".join(part for part in (body, rules) if part)
-        answer.follow_up = question
-        text = f"{body}\n\n{messages.FOLLOW_UP_PREFIX}{question}" if body else question
-        answer.finish(NEEDS_MORE_INFO, text, citations=citations)
+        answer.follow_up = follow_up_question(ctx)
+        answer.finish(NEEDS_MORE_INFO, blocks=body + rules, citations=citations)
     elif ctx.route == "search":
-        text, citations = compose_extractive(answer, ctx)
-        answer.finish(ANSWERED, text, citations=citations)
+        blocks, citations = compose_extractive(answer, ctx)
+        answer.finish(ANSWERED, blocks=blocks, citations=citations)
     else:
         return {"skipped": True}
     ctx.deterministic = answer.answer
@@ -45,21 +45,19 @@ def follow_up_question(ctx) -> str:
     return ask
 
 
-def compose_statutes(name: str, citations: list[dict]) -> tuple[str, list[dict]]:
+def compose_statutes(name: str, citations: list[dict]) -> tuple[list[dict], list[dict]]:
     """While we wait for the missing fact, quote the national law the calculator applies
     (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
-    from calculators.rules import statute_citations
-
-    lines, citations = [], list(citations)
+    blocks, citations = [], list(citations)
     for c in statute_citations(name.replace("-", "_")):
         citations.append(c)
-        lines.append(messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"],
-                                                   text=c["text"], n=len(citations)))
-    return "\n".join(lines), citations
+        text = messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"], text=c["text"])
+        blocks.append(block("statute", text, [len(citations)]))
+    return blocks, citations
 
 
-def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
-    quotes = ctx.assistant.searcher.select_sentences(answer.normalized, ctx.passages,
+def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
+    quotes = ctx.services.searcher.select_sentences(answer.normalized, ctx.passages,
                                                      max_sentences=MAX_SENTENCES)
     citations = [q.to_dict() for q in quotes]
     used_ids = {(c["doc_id"]) for c in citations}
@@ -68,42 +66,43 @@ def compose_extractive(answer, ctx) -> tuple[str, list[dict]]:
         p["used"] = any(c["doc_id"] == q["doc_id"] and c["start"] <= q["start"] and q["end"] <= c["end"]
                         for q in citations)
     if not citations:
-        return messages.DECLINED, []
+        return [block("notice", messages.DECLINED)], []
     first = citations[0]
     lead = (messages.SOURCE_LEAD_MULTI if len(used_ids) > 1 else messages.SOURCE_LEAD).format(
         title=first["title"], publisher=first["publisher"], date=first["date"])
     if first.get("version_note"):
         lead = lead.replace(f"《{first['title']}》", f"《{first['title']}》{first['version_note']}", 1)
-    lines = [lead] + [f"“{c['quote']}”[{i}]" for i, c in enumerate(citations, 1)]
+    blocks = [block("lead", lead)] + [block("quote", c["quote"], [i]) for i, c in enumerate(citations, 1)]
     # A question naming a year (2008年的劳动合同法) is answered from that year's version, and
     # says so first; when we hold no version that old, it says that instead of quietly
     # answering from another.
-    request = getattr(ctx.assistant.searcher, "version_request", lambda q: None)(answer.normalized)
+    searcher = ctx.services.searcher
+    request = getattr(searcher, "version_request", lambda q: None)(answer.normalized)
     if request is not None and any(c["doc_id"] == request.doc_id for c in citations):
-        doc = ctx.assistant.searcher.documents.get(request.doc_id)
+        doc = searcher.documents.get(request.doc_id)
         ctx.version_note = request.note(doc.title if doc else request.work)
-        lines.insert(0, ctx.version_note)
-    return "\n".join(lines), citations
+        blocks.insert(0, block("notice", ctx.version_note))
+    return blocks, citations
 
 
-def compose_calculation(result: dict) -> tuple[str, list[dict]]:
+def compose_calculation(result: dict) -> tuple[list[dict], list[dict]]:
     """The result in one sentence with its number, the rules with markers, what to do next."""
     citations: list[dict] = []
 
-    def markers(cites: list[dict]) -> str:
+    def markers(cites: list[dict]) -> list[int]:
         out = []
         for c in cites or []:
             if c not in citations:
                 citations.append(c)
-            out.append(f"[{citations.index(c) + 1}]")
-        return "".join(out)
+            out.append(citations.index(c) + 1)
+        return out
 
-    parts = [f"{result.get('summary', '').strip()}{markers(result.get('citations'))}"]
+    blocks = [block("result", result.get("summary", "").strip(), markers(result.get("citations")))]
     for note in result.get("notes") or []:
-        parts.append(f"· {note['text']}{markers(note.get('citations'))}")
+        blocks.append(block("note", note["text"], markers(note.get("citations"))))
     for program in result.get("programs") or []:
-        parts.append(f"· {program['name']}：{program.get('why', '')}{markers(program.get('citations'))}")
+        blocks.append(block("note", f"{program['name']}：{program.get('why', '')}", markers(program.get("citations"))))
     advice = result.get("next_step") or result.get("advice")
     if advice:
-        parts.append(f"{messages.NEXT_STEP}{advice}")
-    return "\n".join(p for p in parts if p.strip()), citations
+        blocks.append(block("next_step", advice))
+    return blocks, citations

@@ -5,12 +5,12 @@ database so any API worker can continue a conversation; no session id = no memor
 def load(answer, ctx):
     if not answer.session_id:
         return {"session": None}
-    ctx.state = ctx.assistant.store.dialog_get(answer.session_id) or {}
+    ctx.state = ctx.services.store.dialog_get(answer.session_id) or {}
     return {"pending": (ctx.state.get("pending") or {}).get("calculator")}
 
 
 def save(answer, ctx):
     if not answer.session_id or not ctx.state_changed:
         return {"saved": False}
-    ctx.assistant.store.dialog_put(answer.session_id, ctx.state)
+    ctx.services.store.dialog_put(answer.session_id, ctx.state)
     return {"saved": True, "pending": (ctx.state.get("pending") or {}).get("calculator")}

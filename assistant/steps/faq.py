@@ -1,8 +1,9 @@
 """Approved answers (口径库) take priority when a question matches one closely."""
 import re
 
-from assistant import messages
+from assistant import messages, render
 from assistant.answer import FAQ
+from retrieval.normalize import normalize_text
 
 MATCH_THRESHOLD = 0.6   # character-bigram Dice between the normalized questions
 _NOISE = re.compile(r"[\s，,。.？?！!、：:；;“”\"'（）()]|吗|呢|啊|呀|吧|了|的|请问|我想问|想问一下|一下")
@@ -25,9 +26,7 @@ def run(answer, ctx):
         return {"checked": 0}
     if (ctx.state or {}).get("pending") and answer.intent not in ("search",):
         return {"checked": 0, "skipped": "continuing a calculator"}
-    from retrieval.normalize import normalize_text
-
-    entries = ctx.assistant.store.faq_list()
+    entries = ctx.services.store.faq_list()
     best, best_score = None, 0.0
     for entry in entries:
         score = similarity(answer.normalized, normalize_text(entry["question"]))
@@ -37,7 +36,7 @@ def run(answer, ctx):
         return {"checked": len(entries), "best": round(best_score, 3)}
     ctx.faq_entry = best
     answer.faq_id = best["id"]
-    text = f"{messages.FAQ_LEAD}\n{best['answer']}"
-    answer.finish(FAQ, text, citations=best.get("citations") or [])
-    ctx.deterministic = text
+    answer.finish(FAQ, blocks=[render.block("notice", messages.FAQ_LEAD), render.block("faq", best["answer"])],
+                  citations=best.get("citations") or [])
+    ctx.deterministic = answer.answer
     return {"faq_id": best["id"], "score": round(best_score, 3)}

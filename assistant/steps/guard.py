@@ -2,7 +2,7 @@
 
 An LLM text that fails is discarded for the deterministic answer, and the step says why.
 A deterministic answer that fails (a bug) is reduced to its bare quotes."""
-from assistant import guard
+from assistant import guard, render
 from assistant.answer import FAQ, NEEDS_MORE_INFO
 
 
@@ -33,7 +33,9 @@ def run(answer, ctx):
             return {"passed": True, "llm": "accepted"}
     if bad:
         # The deterministic composer should never get here; fall back to the quotes alone.
-        answer.answer = "\n".join(f"“{c.get('quote', '')}”[{i}]" for i, c in enumerate(answer.citations, 1)) \
-            or answer.answer
+        quotes = [render.block("quote", c.get("quote", ""), [i]) for i, c in enumerate(answer.citations, 1)]
+        if quotes:
+            answer.blocks = quotes
+            answer.answer = render.plain_text(quotes)
         return {"passed": False, "unsupported": bad, "fallback": "quotes"}
     return {"passed": True, "llm": (answer.llm or {}).get("reason") and "discarded"}

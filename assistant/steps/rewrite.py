@@ -1,19 +1,19 @@
 """Optional LLM rewrite of the deterministic answer; the guard step decides if it stays."""
 from assistant.answer import ANSWERED, CALCULATED, FAQ, NEEDS_MORE_INFO
+from assistant.llm import model_name, rewrite
 
 REWRITABLE = (ANSWERED, CALCULATED, FAQ, NEEDS_MORE_INFO)
 
 
 def run(answer, ctx):
-    llm = ctx.assistant.llm
+    llm = ctx.services.llm
     if llm is None or answer.status not in REWRITABLE:
         return {"skipped": True}
-    from assistant.llm import model_name, rewrite
 
     answer.llm = {"model": model_name(llm), "reply": None, "accepted": False, "reason": None}
     try:
         text = rewrite(llm, answer.question, ctx.deterministic, answer.citations,
-                       ctx.assistant.settings.llm_timeout_s)
+                       ctx.services.settings.llm_timeout_s)
     except Exception as exc:  # timeouts and model errors leave the deterministic answer
         answer.llm["reason"] = f"llm failed: {type(exc).__name__}: {exc}"[:300]
         return {"error": answer.llm["reason"]}

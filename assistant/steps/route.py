@@ -4,6 +4,7 @@ from assistant import messages
 from assistant.answer import CHITCHAT, DECLINED
 from assistant.calc_fields import all_field_specs, field_specs
 
+
 def run(answer, ctx):
     u = ctx.understanding
     if u.intent == "chitchat":
@@ -14,9 +15,7 @@ def run(answer, ctx):
     if u.intent not in all_field_specs():
         ctx.route = "search"
         return {"route": "search"}
-    from calculators.registry import missing_fields
-
-    elsewhere = ctx.assistant.searcher.foreign_places(answer.normalized)
+    elsewhere = ctx.services.searcher.foreign_places(answer.normalized)
     if elsewhere:
         # The calculators hold Shanxi rules only: 上海的失业金 is not ours to compute.
         answer.finish(DECLINED, messages.DECLINED, citations=[])
@@ -25,9 +24,9 @@ def run(answer, ctx):
 
     fields = field_specs(u.intent)
     inputs = {k: v for k, v in u.slots.items() if k in fields}
-    if "date" in fields and "date" not in inputs:
-        inputs["date"] = ctx.today.isoformat()   # rules and status as of the day asked
-    missing = [f.name for f in missing_fields(u.intent, inputs, ctx.today)]
+    # A date the citizen did not give (the rules' as-of day) is the day asked: the
+    # calculators fill it from ``ctx.today``.
+    missing = [f.name for f in ctx.services.calculators.missing(u.intent, inputs, ctx.today)]
     bad = [name for name in u.problems if name in fields]
     answer.slots = inputs
     # Conditions (yes/no facts) we were not told are assumed, said so, and asked about;

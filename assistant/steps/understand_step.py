@@ -2,7 +2,9 @@
 when the new message answers it, starting afresh when it is an unrelated question."""
 import re
 
-from assistant.calc_fields import field_specs
+from assistant.calc_fields import all_field_specs, calculator_title, field_specs
+from assistant.llm import choose_calculator
+from assistant.parsing import arabize, find_dates, find_day_counts, find_durations
 from assistant.understand import Understanding, extract_slots, understand
 
 YES = re.compile(r"^(?:是|是的|对|对的|有|嗯|恩|好|可以|没错|确实|受了|受到了|是啊|对啊)[的啊呀了。！!.]*$")
@@ -27,7 +29,7 @@ def run(answer, ctx):
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
     detail = {}
-    if fresh.intent == "search" and ctx.assistant.llm is not None:
+    if fresh.intent == "search" and ctx.services.llm is not None:
         fresh, detail = _llm_choice(answer, ctx, fresh)
     ctx.understanding = fresh
     answer.intent, answer.slots = fresh.intent, fresh.slots
@@ -38,13 +40,10 @@ def run(answer, ctx):
 def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]:
     """Let the optional model pick a calculator the keywords missed. It only chooses: each
     slot value it proposes must be found in the question itself, or it is dropped."""
-    from assistant.calc_fields import all_field_specs, calculator_title
-    from assistant.llm import choose_calculator
-
     specs = all_field_specs()
     try:
-        choice = choose_calculator(ctx.assistant.llm, answer.normalized, ctx.today.isoformat(), specs,
-                                   {n: calculator_title(n) for n in specs}, ctx.assistant.settings.llm_timeout_s)
+        choice = choose_calculator(ctx.services.llm, answer.normalized, ctx.today, specs,
+                                   {n: calculator_title(n) for n in specs}, ctx.services.settings.llm_timeout_s)
     except Exception as exc:
         return fresh, {"llm_choice": None, "llm_error": f"{type(exc).__name__}: {exc}"[:200]}
     if choice is None:
@@ -58,8 +57,6 @@ def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]
 
 def _said_in(question: str, value, today) -> bool:
     """A proposed slot value is supported when the question states it."""
-    from assistant.parsing import arabize, find_dates, find_durations
-
     if isinstance(value, bool) or value is None:
         return isinstance(value, bool)
     text = arabize(question)
@@ -97,8 +94,6 @@ def _short_answer(pending: dict, text: str, today) -> dict:
         if NO.match(stripped):
             return {asked: False}
     if spec["type"] in ("int", "float"):
-        from assistant.parsing import arabize, find_day_counts, find_durations
-
         durations = find_durations(arabize(stripped))
         if len(durations) == 1:
             d = durations[0]
@@ -115,8 +110,6 @@ def _short_answer(pending: dict, text: str, today) -> dict:
         if m:
             return {asked: float(m.group(1))}
     if spec["type"] == "date":
-        from assistant.parsing import find_dates
-
         dates = [d for d in find_dates(stripped, today) if d.value]
         if len(dates) == 1:
             return {asked: dates[0].value.isoformat()}

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.loadtest import ServerProcess
+from cli.loadtest import ServerProcess
 from assistant.answer import ANSWERED, Answer
 from assistant.store import Store
 from policydesk.settings import get_settings

@@ -25,7 +25,9 @@ def test_ask_returns_the_answer_record_and_tags_the_channel(client, fake):
     assert r.status_code == 200
     body = r.json()
     assert {"answer", "citations", "declined", "calculator", "follow_up", "steps", "id"} <= set(body)
-    assert "1500" in body["answer"]
+    # The body is the Answer record the assistant made and logged, unchanged.
+    logged = fake.store.get_conversation(body["id"])
+    assert logged is not None and body == logged
     assert fake.calls == [{"question": "爱心消费券每人多少钱", "session_id": "s-1", "channel": "h5"}]
     client.post("/api/ask", json={"question": "再问一次"})
     assert fake.calls[-1]["channel"] == "api"
@@ -78,7 +80,8 @@ def test_unknown_routes_and_methods_are_chinese_json(client):
 
 
 def test_bad_today_is_reported_on_the_field(real_client):
-    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "明天吧"}), 400, "today")
+    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "明天吧"}), 422, "today")
+    assert_chinese_error(real_client.post("/api/ask", json={"question": "爱心消费券", "today": "2023-02-30"}), 422, "today")
 
 
 def test_an_internal_failure_is_a_chinese_500_without_traceback(make_client, fake):

@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from api.loadtest import ServerProcess, free_port
+from cli.loadtest import ServerProcess
+from helpers import free_port
 from assistant.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]

@@ -98,7 +98,7 @@ def test_plain_text_message_gets_a_passive_reply_with_short_citations(wx, fake):
     assert reply["ToUserName"] == "oUser1" and reply["FromUserName"] == "gh_policydesk"
     assert reply["MsgType"] == "text"
     assert "1500" in reply["Content"]
-    assert "《爱心消费券》山西日报 2022-12-30" in reply["Content"]
+    assert "《爱心消费券》（山西日报，2022-12-30）" in reply["Content"]
     call = fake.calls[0]
     assert call["channel"] == "wechat" and call["question"] == "爱心消费券每人多少钱"
     assert "oUser1" not in call["session_id"]  # the OpenID itself is not stored
@@ -181,7 +181,7 @@ def test_long_answers_are_cut_under_wechats_limit_but_keep_sources(wx, fake):
     fake.text = "根据政策规定，" + "特困人员每人可领1500元爱心消费券。" * 300
     reply = fields(post_plain(wx, text_xml(msg_id="7001")).text)["Content"]
     assert len(reply.encode("utf-8")) <= 2048
-    assert reply.startswith("根据政策规定") and "《爱心消费券》山西日报" in reply
+    assert reply.startswith("根据政策规定") and "《爱心消费券》（山西日报，2022-12-30）" in reply
 
 
 # -- message kinds -----------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_real_assistant_answers_a_safe_mode_message(writable_indexed_home, monke
         r = post_safe(wx, text_xml(content="爱心消费券每人多少钱", msg_id="424242"))
         assert r.status_code == 200
         content = open_envelope(r.text)["Content"]
-    assert "1500" in content and "依据：《" in content and "山西日报 2022-12-30" in content
+    assert "1500" in content and "依据：《" in content and "（山西日报，2022-12-30）" in content
     assert len(content.encode("utf-8")) <= 2048
     row = get_assistant().store.list_conversations(limit=1)[0]
     assert row["channel"] == "wechat"

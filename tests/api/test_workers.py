@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.loadtest import ServerProcess, bench_api, free_port
+from cli.loadtest import ServerProcess, bench_api
+from helpers import child_pids, free_port
 from assistant.store import Store
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -32,7 +33,7 @@ def test_killing_a_worker_mid_load_loses_no_acknowledged_answer(served_home, tmp
                            env={"POLICYDESK_RATE_LIMIT_IP": "0", "POLICYDESK_EXPOSE_WORKER": "1"}).start()
     try:
         victims = sorted(int(pid) for pid in server.wait_warm())  # pids the workers report
-        assert len(victims) == 2 and set(victims) <= set(server.worker_pids()), victims
+        assert len(victims) == 2 and set(victims) <= set(child_pids(server.proc.pid)), victims
         acknowledged: list[str] = []
         failures: list[str] = []
         log_steps: dict = {}

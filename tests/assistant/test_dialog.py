@@ -1,11 +1,12 @@
 """Scripted conversations: a follow-up question for a missing slot, filled from the next
 message; an unrelated question starts afresh; state survives a new assistant (worker)."""
 import uuid
+from datetime import date
 
 from assistant.service import get_assistant, reset_assistant
 
 
-def converse(turns, today="2023-03-01"):
+def converse(turns, today=date(2023, 3, 1)):
     session = uuid.uuid4().hex
     replies = []
     for text in turns:
@@ -43,9 +44,9 @@ def test_a_bad_date_is_named_and_asked_again(writable_indexed_home):
 
 def test_another_worker_continues_the_conversation(writable_indexed_home):
     session = uuid.uuid4().hex
-    get_assistant().ask("劳动合同签了多久试用期最长能约定多久？", session_id=session, today="2023-03-01", log=False)
+    get_assistant().ask("劳动合同签了多久试用期最长能约定多久？", session_id=session, today=date(2023, 3, 1), log=False)
     reset_assistant()  # a different process would build its own assistant from the database
-    reply = get_assistant().ask("两年", session_id=session, today="2023-03-01", log=False)
+    reply = get_assistant().ask("两年", session_id=session, today=date(2023, 3, 1), log=False)
     assert reply.calculator and reply.calculator["result"]["max_probation_months"] == 2
 
 

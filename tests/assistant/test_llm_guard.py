@@ -1,12 +1,15 @@
 """A language model may only rephrase: whatever it changes, invents or drops, or if it
 fails, the citizen gets the deterministic, cited answer."""
 import time
+from datetime import date
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.service import get_assistant
+from assistant.service import Assistant, get_assistant
+from assistant.services import Services
+from policydesk.settings import get_settings
 
 LOAN_Q = "贷款2023年5月20日到期，受疫情影响周转困难，最多能展期到哪天？"
 VOUCHER_Q = "爱心消费券每人多少钱"
@@ -23,18 +26,16 @@ class SlowModel(FakeListChatModel):
         return "太慢了"
 
 
-def ask_with(model, question, monkeypatch, today="2023-01-10"):
+def ask_with(model, question, monkeypatch, today=date(2023, 1, 10)):
+    """The real pipeline over the ingested corpus, with ``model`` as its language model."""
     monkeypatch.setenv("POLICYDESK_LLM_TIMEOUT", "1")
-    assistant = get_assistant()
-    assistant.__dict__["llm"] = model
-    answer = assistant.ask(question, today=today, log=False)
-    return answer
-
-
-def deterministic(question, today="2023-01-10"):
-    assistant = get_assistant()
-    assistant.__dict__["llm"] = None
+    settings = get_settings()
+    assistant = Assistant(settings, Services(settings, searcher=get_assistant().searcher, llm=model))
     return assistant.ask(question, today=today, log=False)
+
+
+def deterministic(question, today=date(2023, 1, 10)):
+    return get_assistant().ask(question, today=today, log=False)
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_model_may_choose_a_calculator_but_invented_slots_are_dropped(home, monk
     question = "做小生意借的那笔钱受疫情拖累周转不开，2023年9月30日要还，最晚可以拖到什么时候"
     model = ToolChoosingModel(responses=["unused"], tool_call={
         "name": "loan_deferral", "args": {"maturity": "2023-09-30", "pandemic_hardship": True, "months": 7}})
-    answer = ask_with(model, question, monkeypatch, today="2023-03-01")
+    answer = ask_with(model, question, monkeypatch, today=date(2023, 3, 1))
     understand = next(s for s in answer.steps if s["step"] == "understand")
     assert understand.get("llm_choice") == "loan-deferral"
     assert understand["llm_dropped_slots"] == ["months"]   # 7 months was never said

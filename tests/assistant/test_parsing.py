@@ -3,7 +3,9 @@ from datetime import date
 
 import pytest
 
-from assistant.parsing import add_months, arabize, cn_to_int, find_amounts, find_dates, find_durations
+from assistant.parsing import arabize, find_amounts, find_dates, find_durations
+from policydesk.dates import add_months
+from policydesk.numerals import cn_to_int
 
 TODAY = date(2023, 3, 1)
 

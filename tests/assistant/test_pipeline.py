@@ -2,20 +2,19 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.service import get_assistant
+from helpers import POLICYDESK
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICYDESK = str(Path(sys.executable).parent / "policydesk")
 
 
 def run_cli(*args, home):
     env = {**os.environ, "POLICYDESK_HOME": str(home)}
-    return subprocess.run([POLICYDESK, *args], capture_output=True, text=True, env=env, timeout=180)
+    return subprocess.run([*POLICYDESK, *args], capture_output=True, text=True, env=env, timeout=180)
 
 
 def test_ask_through_the_cli_answers_with_verbatim_citations(writable_indexed_home):
@@ -24,7 +23,7 @@ def test_ask_through_the_cli_answers_with_verbatim_citations(writable_indexed_ho
     data = json.loads(proc.stdout)
     assert {"answer", "citations", "declined", "calculator", "follow_up", "steps"} <= set(data)
     assert "1500" in data["answer"] and not data["declined"]
-    docs = {d.doc_id: d for d in get_assistant().documents()}
+    docs = get_assistant().documents_by_id
     for i, c in enumerate(data["citations"], 1):
         assert c["quote"] in docs[c["doc_id"]].text
         assert docs[c["doc_id"]].text[c["start"]:c["end"]] == c["quote"]
@@ -89,7 +88,7 @@ def test_every_answer_is_logged_with_pii_masked(writable_indexed_home):
 
 
 def test_calculators_in_chat_eval_set(writable_indexed_home):
-    from policydesk.evaluation import run_eval
+    from cli.evaluation import run_eval
 
     summary = run_eval(str(ROOT / "eval" / "chat-cases.yaml"), k=3)
     assert summary["cases"] >= 25

@@ -1,11 +1,13 @@
 """Pipeline steps on their own, with a hand-made context (no index, no database)."""
 from datetime import date
-from types import SimpleNamespace
 
+from assistant import render
 from assistant.answer import Answer
 from assistant.pipeline import Context
+from assistant.services import Services
 from assistant.steps import compose, faq, route
 from assistant.understand import Understanding
+from policydesk.settings import get_settings
 
 
 class NoForeignPlaces:
@@ -14,7 +16,8 @@ class NoForeignPlaces:
 
 
 def context(intent, slots=None, problems=None, state=None):
-    ctx = Context(assistant=SimpleNamespace(searcher=NoForeignPlaces()), today=date(2023, 3, 1))
+    settings = get_settings()
+    ctx = Context(services=Services(settings, searcher=NoForeignPlaces()), today=date(2023, 3, 1))
     ctx.understanding = Understanding(intent, slots or {}, problems or {})
     ctx.state = state or {}
     return ctx
@@ -37,7 +40,7 @@ def test_route_assumes_unstated_conditions_and_says_which():
     detail = route.run(answer, ctx)
     assert detail["route"] == "calculator"
     assert set(detail["assumed"]) == {"involuntary", "registered"}
-    assert ctx.calc_inputs["involuntary"] is True and ctx.calc_inputs["date"] == "2023-03-01"
+    assert ctx.calc_inputs == {"contribution_years": 6, "involuntary": True, "registered": True}
 
 
 def test_route_declines_calculations_for_other_provinces():
@@ -54,8 +57,8 @@ def test_route_sends_questions_without_a_calculator_to_search():
 def test_calculation_markers_map_one_to_one_to_citations():
     a = {"doc_id": "d", "quote": "甲"}
     b = {"statute": "《劳动合同法》", "article": "第十九条"}
-    text, cites = compose.compose_calculation({
+    blocks, cites = compose.compose_calculation({
         "summary": "结果。", "citations": [a, b],
         "notes": [{"text": "注意。", "citations": [b]}], "next_step": "去办理。"})
     assert cites == [a, b]
-    assert text.splitlines() == ["结果。[1][2]", "· 注意。[2]", "办理方式：去办理。"]
+    assert render.plain_text(blocks).splitlines() == ["结果。[1][2]", "· 注意。[2]", "办理方式：去办理。"]

@@ -6,8 +6,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculators.dates import add_months
-from calculators.registry import run_calculator
+from calculators.registry import CALCULATORS, run_calculator
+from policydesk.dates import add_months
+from policydesk.errors import InputError
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31))
 
@@ -48,30 +49,51 @@ def test_benefit_duration_is_monotone_in_contribution_years(a, b):
     assert r_hi["eligible"] or not r_lo["eligible"]
 
 
-@settings(max_examples=100, deadline=None)
-@given(today_a=dates, today_b=dates, maturity=dates, category=st.sampled_from(["tekun", "dibao", "none"]),
-       query=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)))
-def test_results_depend_on_the_inputs_not_on_the_day_they_are_computed(today_a, today_b, maturity,
-                                                                       category, query):
-    """With every date given explicitly, ``today`` (the only notion of now) changes nothing."""
-    calls = [
-        ("loan-deferral", {"maturity": maturity, "pandemic_hardship": True, "date": query}),
-        ("voucher", {"category": category, "date": query}),
-        ("unemployment", {"contribution_years": 6, "involuntary": True, "registered": True,
-                          "date": query}),
-        ("probation", {"contract_months": 24, "probation_months": 2, "suspended_days": 9,
-                       "date": query}),
-    ]
-    for name, inputs in calls:
-        assert run_calculator(name, inputs, today=today_a) == run_calculator(name, inputs, today=today_b)
+# One case per calculator, without its as-of ``date``: that day is the day asked.
+UNDATED = {
+    "loan-deferral": {"maturity": "2023-05-20", "pandemic_hardship": True},
+    "voucher": {"category": "tekun"},
+    "unemployment": {"contribution_years": 6, "involuntary": True, "registered": True},
+    "probation": {"contract_months": 24, "probation_months": 2, "suspended_days": 9},
+    "benefits": {"graduation_date": "2022-06-30", "employed": False, "loan_holder": True},
+}
 
 
-@settings(max_examples=100, deadline=None)
-@given(query=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)))
-def test_today_fills_the_voucher_date_exactly_like_an_explicit_date(query):
-    implicit = run_calculator("voucher", {"category": "tekun"}, today=query)
-    explicit = run_calculator("voucher", {"category": "tekun", "date": query.isoformat()})
+def test_every_calculator_has_an_undated_case():
+    assert set(UNDATED) == set(CALCULATORS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(query=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)),
+       name=st.sampled_from(sorted(UNDATED)))
+def test_the_day_asked_fills_a_missing_date_exactly_like_an_explicit_one(query, name):
+    implicit = outcome(name, UNDATED[name], today=query)
+    explicit = outcome(name, {**UNDATED[name], "date": query.isoformat()}, today=dt.date(1999, 1, 1))
     assert implicit == explicit
+
+
+def outcome(name, inputs, today):
+    """The result, or the input error (a day before a rule existed is one)."""
+    try:
+        return run_calculator(name, inputs, today=today)
+    except InputError as exc:
+        return {"error": exc.message_zh, "field": exc.field}
+
+
+def test_the_day_asked_decides_which_rules_apply():
+    """The same facts asked before and after a rule took effect get different answers, so
+    the day asked really reaches the rules (and no clock does)."""
+    loan = UNDATED["loan-deferral"]
+    assert not run_calculator("loan-deferral", loan, today=dt.date(2022, 12, 1))["eligible"]
+    assert run_calculator("loan-deferral", loan, today=dt.date(2023, 3, 1))["eligible"]
+    statuses = [run_calculator("voucher", UNDATED["voucher"], today=dt.date(*d))["status"]
+                for d in ((2022, 12, 1), (2023, 1, 15), (2023, 3, 1))]
+    assert statuses == ["not_started", "issuing", "ended"]
+    graduate = UNDATED["benefits"]
+    recent = run_calculator("benefits", graduate, today=dt.date(2023, 3, 1))
+    later = run_calculator("benefits", graduate, today=dt.date(2025, 3, 1))
+    assert "social_insurance_subsidy" in {p["id"] for p in recent["programs"]}
+    assert "social_insurance_subsidy" not in {p["id"] for p in later["programs"]}
 
 
 @settings(max_examples=100, deadline=None)

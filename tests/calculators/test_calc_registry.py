@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from calculators import CALCULATORS, enrich_citations, missing_fields, run_calculator
+from calculators import CALCULATORS, missing_fields, run_calculator
 from policydesk.errors import InputError
 
 
@@ -71,13 +71,3 @@ def test_absurd_numbers_are_rejected(raw):
         run_calculator("unemployment", {"contribution_years": raw, "involuntary": True, "registered": True})
     assert info.value.field == "contribution_years"
 
-
-def test_enrich_citations_adds_document_metadata_and_span():
-    doc = {"title": "爱心消费券", "publisher": "山西日报", "date": "2022-12-30",
-           "text": "前文\n发放标准为每人1500元，由各县"}
-    r = run_calculator("voucher", {"category": "tekun", "date": "2023-02-10"})
-    out = enrich_citations(r, {"love-vouchers-2022": doc})
-    c = next(c for c in out["citations"] if c.get("quote") == "发放标准为每人1500元")
-    assert c["title"] == "爱心消费券" and c["paragraph"] == 1 and c["start"] == 3
-    assert out["history"][-1]["citations"][0]["publisher"] == "山西日报"
-    assert "title" not in r["citations"][0]  # the original result is untouched

@@ -3,10 +3,12 @@ verbatim substring of the cleaned, ingested document; dated values switch on the
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from calculators import rules
+from calculators import CALCULATORS, rules
+from calculators.registry import run_calculator
 from calculators.rules import RuleError, all_references, param, parameters
 
 
@@ -87,15 +89,25 @@ def test_a_parameter_without_reference_is_rejected(tmp_path):
         rules.parameters(tmp_path)
 
 
-def test_every_step_of_every_calculator_is_traced_in_chinese():
-    from calculators.registry import run_calculator
+CJK = re.compile(r"[\u4e00-\u9fff]")
+EXAMPLES = {
+    "loan-deferral": {"maturity": "2023-05-20", "pandemic_hardship": True, "months": 6},
+    "voucher": {"category": "tekun", "smartphone": False},
+    "unemployment": {"contribution_years": 6, "involuntary": True, "registered": True},
+    "probation": {"contract_months": 24, "probation_months": 2, "suspended_days": 9, "extension_months": 2},
+    "benefits": {"graduation_date": "2022-06-30", "employed": False, "loan_holder": True},
+}
 
-    result = run_calculator("unemployment", {"contribution_years": 6, "involuntary": True,
-                                              "registered": True})
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_every_step_of_every_calculator_is_traced_in_chinese(name):
+    result = run_calculator(name, EXAMPLES[name], today=dt.date(2023, 3, 1))
     params = [s for s in result["steps"] if s["kind"] == "parameter"]
-    assert {s["name"] for s in params} >= {"unemployment.max_benefit_months",
-                                           "unemployment.min_contribution_years"}
+    computed = [s for s in result["steps"] if s["kind"] == "compute"]
+    assert params and computed, name
     for s in params:
-        assert s["unit"] and s["label"] and s["reference"] and s["date_key"] is not None or \
-            s["name"] == "unemployment.monthly_amount"
-    assert all(s["text"] for s in result["steps"])
+        assert s["unit"] in rules.UNIT_ZH and CJK.search(s["label"]), s
+        assert s["reference"].get("quote") or s["reference"].get("text"), s
+        assert s["date_key"] is not None or s["value"] is None, s
+    assert all(CJK.search(s["text"]) for s in result["steps"]), result["steps"]
+    assert result["citations"] and CJK.search(result["summary"])

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PD = ROOT / ".venv" / "bin" / "policydesk"
+from helpers import POLICYDESK
 
 
 def run(*args):
-    exe = [str(PD)] if PD.exists() else [sys.executable, "-m", "policydesk.cli"]
-    return subprocess.run([*exe, "calc", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([*POLICYDESK, "calc", *args], capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("args, field", [

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfWriter
 
-from policydesk.cli import cli
+from cli.main import cli
 from retrieval.documents import load_documents
 from retrieval.ingest import ingest_corpus, print_report
 

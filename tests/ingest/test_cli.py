@@ -6,7 +6,7 @@ import re
 
 from click.testing import CliRunner
 
-from policydesk.cli import cli
+from cli.main import cli
 
 from .conftest import SEED_IDS
 

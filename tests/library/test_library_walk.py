@@ -90,7 +90,7 @@ def test_bad_files_are_reported_with_their_path_skipped_and_counted(bad_library,
 
 
 def test_cli_ingests_a_library_tree_and_a_broken_run_keeps_the_previous_index(bad_library, monkeypatch):
-    from policydesk.cli import cli
+    from cli.main import cli
 
     runner = CliRunner()
     result = runner.invoke(cli, ["ingest", "--corpus", str(bad_library), "--lexical-only", "--json"])

@@ -96,7 +96,7 @@ def test_a_stopped_fill_resumes_where_it_stopped_and_a_killed_actor_is_replaced(
 def test_a_killed_ingest_restarted_embeds_only_what_was_missing(ray_executor, tmp_path):
     settings = get_settings()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-c", "from policydesk.cli import main; main()", "ingest", "--corpus", str(FIXTURE),
+    cmd = [sys.executable, "-c", "from cli.main import main; main()", "ingest", "--corpus", str(FIXTURE),
            "--workers", "2", "--dense-limit", str(3 * CLI_BATCH), "--json"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

@@ -3,6 +3,8 @@ older one only when the question names its year (and says so); another province'
 never answer a Shanxi or place-less question."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.service import get_assistant
@@ -54,7 +56,7 @@ def test_the_version_in_force_answers_by_default(library):
 
 
 def test_a_question_naming_a_year_gets_that_version_labelled_as_history(library):
-    answer = get_assistant().ask("2013年的全国年节及纪念日放假办法规定春节放假几天", today="2025-04-01",
+    answer = get_assistant().ask("2013年的全国年节及纪念日放假办法规定春节放假几天", today=date(2025, 4, 1),
                                  log=False).to_dict()
     assert not answer["declined"]
     first = answer["citations"][0]
@@ -65,7 +67,7 @@ def test_a_question_naming_a_year_gets_that_version_labelled_as_history(library)
 
 
 def test_a_year_we_hold_no_version_of_is_said_not_silently_replaced(library):
-    answer = get_assistant().ask("2008年的劳动合同法对劳务派遣单位的注册资本有什么要求", today="2025-04-01", log=False).to_dict()
+    answer = get_assistant().ask("2008年的劳动合同法对劳务派遣单位的注册资本有什么要求", today=date(2025, 4, 1), log=False).to_dict()
     assert not answer["declined"]
     assert answer["answer"].startswith("本库没有收录2008年施行的《中华人民共和国劳动合同法》版本")
     assert any("劳动合同法" in c["title"] for c in answer["citations"])

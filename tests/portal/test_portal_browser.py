@@ -218,6 +218,8 @@ def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifact
         page.wait_for_timeout(500)
     page.get_by_role("button", name="保存口径").click()
     page.get_by_text("已保存。").wait_for(timeout=30_000)
+    # The library below the message is drawn after it, in the same rerun.
+    page.get_by_role("button", name="停用").first.wait_for(timeout=30_000)
     assert page.get_by_role("button", name="停用").count() == 1
     page.screenshot(path=str(artifacts_dir / "portal-staff-faq.png"))
 

@@ -1,5 +1,6 @@
 """Query normalization and domain tokenization: what a citizen types reaches the index."""
-from retrieval.normalize import chinese_to_int, normalize_text
+from policydesk.numerals import cn_to_int
+from retrieval.normalize import normalize_text
 from retrieval.lexical import get_tokenizer
 
 
@@ -27,10 +28,10 @@ def test_spaces_inside_chinese_removed():
     assert normalize_text("  失业 保险  ") == "失业保险"
 
 
-def test_chinese_to_int():
-    assert chinese_to_int("十") == 10
-    assert chinese_to_int("两万") == 20000
-    assert chinese_to_int("三百零五") == 305
+def test_cn_to_int():
+    assert cn_to_int("十") == 10
+    assert cn_to_int("两万") == 20000
+    assert cn_to_int("三百零五") == 305
 
 
 def test_domain_dictionary_keeps_policy_terms_whole():

@@ -1,47 +1,25 @@
 """The `policydesk` command line: a thin click layer. Docstrings are the --help texts.
 
 Every command takes --json. Bad input exits 2 with one clear line (or {"error": ...}
-with --json), never a traceback."""
+with --json), never a traceback.
+
+The layers each command needs are imported inside that command: loading the search stack
+(numpy, langchain, the embedder: about 0.8 s) or uvicorn is paid by `ask`, `search`,
+`ingest`, `serve` only, not by `calc`, `docs` or `--help`."""
 from __future__ import annotations
 
-import functools
-import json
 import sys
+from pathlib import Path
 
 import click
 
-from policydesk.errors import PolicydeskError
+from assistant.render import citation_label, terminal_text
+from cli.calc import calc
+from cli.output import emit, handle_errors, json_option
+from policydesk.dates import parse_day
+from policydesk.errors import InputError
 from policydesk.settings import get_settings
-
-
-def emit(data, as_json: bool, human=None) -> None:
-    """Print ``data`` as JSON, or through ``human(data)`` for people."""
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    elif human is not None:
-        human(data)
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def handle_errors(fn):
-    """Turn PolicydeskError into one line and its exit code; JSON when --json was given."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PolicydeskError as exc:
-            if kwargs.get("as_json"):
-                click.echo(json.dumps(exc.to_dict(), ensure_ascii=False))
-            else:
-                click.echo(f"错误：{exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="输出 JSON / print JSON")
+from retrieval.documents import load_documents
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,8 +30,6 @@ def cli():
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default=None,
               help="政策来源目录（默认 corpus/）/ corpus folder")
-@json_option
-@handle_errors
 @click.option("--library", "library_dir", type=click.Path(file_okay=False), default=None,
               help="法规库目录（与政策来源一起收录，并行处理）/ a law library tree to ingest with the corpus")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
@@ -63,6 +39,8 @@ def cli():
 @click.option("--lexical-only", is_flag=True, help="只建全文索引，向量以后再补 / skip the vector phase")
 @click.option("--dense-limit", type=click.IntRange(0, None), default=None,
               help="本次最多为多少段计算向量（按优先级）/ cap the chunks given vectors")
+@json_option
+@handle_errors
 def ingest(corpus_dir, library_dir, workers, ray_address, lexical_only, dense_limit, as_json):
     """Build or update the index under $POLICYDESK_HOME from the corpus folder.
 
@@ -153,8 +131,7 @@ def search(query, k, as_json):
 
     def human(data):
         for i, p in enumerate(data["passages"], 1):
-            c = p["citation"]
-            click.echo(f"[{i}] {p['score']:.4f} 《{c['title']}》{c['publisher']} {c['date']}")
+            click.echo(f"[{i}] {p['score']:.4f} {citation_label(p['citation'])}")
             click.echo(f"    {p['text']}")
 
     emit(result, as_json, human)
@@ -170,18 +147,10 @@ def ask(question, today, session_id, as_json):
     """Answer QUESTION from the policy texts, with citations."""
     from assistant.service import get_assistant
 
-    answer = get_assistant().ask(question, session_id=session_id, today=today)
+    day = parse_day(today, field="today") if today else None
+    answer = get_assistant().ask(question, session_id=session_id, today=day)
 
-    def human(data):
-        click.echo(data["answer"])
-        for i, c in enumerate(data["citations"], 1):
-            where = f"《{c['title']}》{c.get('publisher', '')} {c.get('date', '')}" if c.get("title") else \
-                f"{c.get('statute', '')}{c.get('article', '')}"
-            click.echo(f"  [{i}] {where}：{c.get('quote') or c.get('text', '')}")
-        if data.get("follow_up") and data["follow_up"] not in data["answer"]:
-            click.echo(f"（追问）{data['follow_up']}")
-
-    emit(answer.to_dict(), as_json, human)
+    emit(answer.to_dict(), as_json, lambda data: click.echo(terminal_text(data)))
 
 
 @cli.command(name="eval")
@@ -191,7 +160,7 @@ def ask(question, today, session_id, as_json):
 @handle_errors
 def eval_command(file, k, as_json):
     """Run a question set (shared/eval format) and print failures and a summary."""
-    from policydesk.evaluation import print_summary, run_eval
+    from cli.evaluation import print_summary, run_eval
 
     summary = run_eval(file, k=k)
     emit(summary, as_json, print_summary)
@@ -237,14 +206,14 @@ def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_lis
     from pathlib import Path
 
     if library_dir:
-        from policydesk.library_bench import print_library_bench, run_library_bench
+        from cli.library_bench import print_library_bench, run_library_bench
 
         result = run_library_bench(Path(library_dir), dense_limit=dense_limit, sample=sample,
                                    workers_list=parse_scales(workers_list),
                                    home=Path(bench_home) if bench_home else None, progress=not as_json)
         emit(result, as_json, print_library_bench)
         return
-    from policydesk.bench import print_bench, run_bench
+    from cli.bench import print_bench, run_bench
 
     result = run_bench(scales=parse_scales(scales), quick=quick,
                        with_api=with_api, progress=not as_json)
@@ -257,7 +226,7 @@ def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_lis
 @handle_errors
 def traps(file, as_json):
     """Check the region and version traps (default eval/traps.yaml) against the current index."""
-    from policydesk.library_bench import TRAPS_FILE, print_traps, run_traps
+    from cli.library_bench import TRAPS_FILE, print_traps, run_traps
 
     result = run_traps(file or TRAPS_FILE)
     emit(result, as_json, print_traps)
@@ -267,8 +236,6 @@ def traps(file, as_json):
 
 def parse_scales(text: str) -> list[int]:
     """"1,10,100" → [1, 10, 100]; each a whole number from 1 to 1000, repeats dropped."""
-    from policydesk.errors import InputError
-
     out = []
     for part in text.split(","):
         part = part.strip()
@@ -284,13 +251,7 @@ def parse_scales(text: str) -> list[int]:
     return out
 
 
-def _register_calc():
-    from policydesk.cli_calc import calc
-
-    cli.add_command(calc)
-
-
-_register_calc()
+cli.add_command(calc)
 
 
 def main():

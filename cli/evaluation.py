@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.service import get_assistant
+from policydesk.dates import parse_day
 from policydesk.errors import InputError
 
 MAX_PASSAGE_CHARS = 300
@@ -45,7 +47,7 @@ def load_cases(path) -> list[dict]:
         case.setdefault("id", f"case{i}")
         case["kind"] = kinds[0]
         if case.get("today") is not None:
-            case["today"] = str(case["today"])
+            case["today"] = parse_day(case["today"], field="today")
         cases.append(case)
     return cases
 
@@ -79,8 +81,6 @@ def _citation_hit(evidence: str, citations: list[dict]) -> bool:
 def run_eval(path, k: int = 3) -> dict:
     """Score the question set at ``path``; returns the summary of shared/eval/README.md
     (plus per-case ``results`` and the timing)."""
-    from assistant.service import get_assistant
-
     cases = load_cases(path)
     assistant = get_assistant()
     k = max(1, int(k))

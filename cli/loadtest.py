@@ -3,9 +3,11 @@
 ``bench_api()`` is what ``policydesk bench`` reports: p50/p95 latency and requests/s with
 one worker and with two, under a bounded Python load loop (threads + httpx). The servers
 use the caller's index read-only and a throw-away SQLite database, so a benchmark never
-writes into the real conversation log. ``ServerProcess`` is reused by the API tests."""
+writes into the real conversation log. The API tests start their servers with the same
+``ServerProcess``."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -18,6 +20,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from policydesk.settings import get_settings
 
 DEFAULT_QUESTIONS = (
     "爱心消费券每人多少钱？",
@@ -35,11 +39,9 @@ def free_port() -> int:
 
 
 def policydesk_command() -> list[str]:
-    """The `policydesk` console script beside this interpreter, or the same through -c."""
-    script = Path(sys.executable).parent / "policydesk"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from policydesk.cli import main; main()"]
+    """`policydesk` run by this interpreter: the function the console script calls
+    (cli.main:main), from the code this process imports."""
+    return [sys.executable, "-m", "cli.main"]
 
 
 class ServerProcess:
@@ -94,23 +96,6 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         return warm
-
-    def worker_pids(self) -> list[int]:
-        """Child processes of the supervisor (the workers), from /proc."""
-        if not self.proc:
-            return []
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid:
-                pids.append(int(entry.name))
-        return sorted(pids)
 
     def log_text(self) -> str:
         try:
@@ -199,8 +184,6 @@ def bench_api(workers=(1, 2), seconds: float = 10.0, concurrency: int = 4, *, ho
               questions=DEFAULT_QUESTIONS, progress: bool = False) -> dict:
     """p50/p95 and requests/s of POST /api/ask against real ``policydesk serve`` processes,
     once per worker count. ``home`` (default: the current POLICYDESK_HOME) must hold an index."""
-    from policydesk.settings import get_settings
-
     home = Path(home) if home else get_settings().home
     runs = []
     for n in workers:
@@ -232,7 +215,5 @@ def bench_api(workers=(1, 2), seconds: float = 10.0, concurrency: int = 4, *, ho
 
 
 if __name__ == "__main__":
-    import json
-
     print(json.dumps(bench_api(seconds=float(os.environ.get("BENCH_SECONDS", "5")), progress=True),
                      ensure_ascii=False, indent=2))

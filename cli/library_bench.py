@@ -77,8 +77,13 @@ def run_traps(path: Path | str = TRAPS_FILE, k: int = 3) -> dict:
 
 
 def _check_trap(case: dict, assistant, searcher, k: int) -> list[str]:
-    question, today = case["question"], str(case.get("today") or "") or None
-    answer = assistant.ask(question, today=today, log=False).to_dict()
+    import datetime as dt
+
+    question = case["question"]
+    day = case.get("today")
+    day = dt.date.fromisoformat(str(day)) if day and not isinstance(day, dt.date) else day
+    today = day.isoformat() if day else None
+    answer = assistant.ask(question, today=day, log=False).to_dict()
     citations = answer["citations"]
     problems = []
     served = set(searcher.served)

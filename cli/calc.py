@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import click
 
-from calculators.registry import CALCULATORS, CalculatorSpec, Field, run_calculator
-from policydesk.cli import emit, handle_errors, json_option
+from assistant.calculation import CalculatorService
+from assistant.render import citation_lines
+from calculators.registry import CALCULATORS, CalculatorSpec, Field
+from cli.output import emit, handle_errors, json_option
+from policydesk.settings import get_settings
+from retrieval.documents import load_documents
 
 
 @click.group()
@@ -50,11 +54,8 @@ def _print_human(result: dict) -> None:
     for i, step in enumerate(result.get("steps", []), 1):
         click.echo(f"  {i}. {step['text']}")
     click.echo("依据：")
-    for i, c in enumerate(result.get("citations", []), 1):
-        if "statute" in c:
-            click.echo(f"  [{i}] {c['statute']}{c['article']}：{c['text']}")
-        else:
-            click.echo(f"  [{i}] {c.get('title') or c['doc_id']}：“{c['quote']}”")
+    for line in citation_lines(result.get("citations", []), "  "):
+        click.echo(line)
 
 
 def _label(result: dict, field_name: str) -> str:
@@ -64,9 +65,16 @@ def _label(result: dict, field_name: str) -> str:
         return field_name
 
 
+def _service() -> CalculatorService:
+    """The same calculators as the API: citations get their document's title and span when
+    an index exists (the JSON of `policydesk calc` and POST /api/calculators/NAME agree)."""
+    index = get_settings().index_dir
+    return CalculatorService(lambda: {d.doc_id: d for d in load_documents(index)})
+
+
 def _make_command(spec: CalculatorSpec) -> click.Command:
     def run(as_json, **inputs):
-        result = run_calculator(spec.name, {k: v for k, v in inputs.items() if v is not None})
+        result = _service().run(spec.name, {k: v for k, v in inputs.items() if v is not None})
         emit(result, as_json, _print_human)
 
     run.__doc__ = f"{spec.title_zh}：{spec.description}"

@@ -1,5 +1,7 @@
-"""Formatting helpers: highlights land on the right characters and HTML is escaped."""
-from portal import render
+"""The renderer: an answer's parts read the same on every surface, the follow-up is placed
+once, highlights land on the right characters and HTML is escaped."""
+from assistant import render
+from assistant.render import block
 
 
 def test_quote_is_marked_inside_its_own_paragraph_only():
@@ -42,3 +44,25 @@ def test_standard_reply_does_not_repeat_a_quote_the_answer_already_contains():
                        "quote": "发放标准为每人1500元"}]})
     assert reply.count("发放标准为每人1500元") == 1
     assert "[1] 《爱心消费券》（山西日报，2022-12-30）" in reply.splitlines()
+
+
+def test_follow_up_closes_the_text_once_framed_by_what_the_answer_holds():
+    quotes = [block("lead", "根据《某文》："), block("quote", "第一句", [1])]
+    asked = render.plain_text(quotes, "请问您的贷款什么时候到期？")
+    assert asked == "根据《某文》：\n“第一句”[1]\n\n为了帮您准确计算，还需要了解：请问您的贷款什么时候到期？"
+    result = [block("notice", "以下按您非因本人意愿中断就业的情况计算："), block("result", "最长可领取12个月。", [1, 2])]
+    confirm = render.plain_text(result, "请问您是主动辞职吗？")
+    assert confirm.endswith("\n\n请确认：请问您是主动辞职吗？") and confirm.count("请问您是主动辞职吗") == 1
+    assert render.plain_text([], "请问您的贷款什么时候到期？") == "请问您的贷款什么时候到期？"
+
+
+def test_every_surface_shows_the_answer_text_as_rendered_and_labels_citations_alike():
+    record = {"answer": "根据原文：\n“发放标准为每人1500元”[1]\n\n请确认：您是特困人员吗？",
+              "follow_up": "您是特困人员吗？",
+              "citations": [{"title": "爱心消费券", "publisher": "山西日报", "date": "2022-12-30",
+                             "quote": "发放标准为每人1500元"},
+                            {"statute": "《失业保险条例》", "article": "第十七条", "text": "最长为24个月"}]}
+    label = "《爱心消费券》（山西日报，2022-12-30）"
+    for text in (render.terminal_text(record), render.wechat_text(record), render.standard_reply(record)):
+        assert text.startswith(record["answer"]) and text.count("您是特困人员吗") == 1
+        assert label in text and "《失业保险条例》第十七条" in text

