@@ -275,6 +275,7 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
             for key in ("documents", "library_documents", "articles", "chunks"):
                 setattr(report, key, int(manifest.get(key, 0)))
             report.skipped = manifest.get("skipped", {})
+            report.lexical_build_s = float(manifest.get("lexical_build_s", 0.0))  # of the build in place
             report.problems = [LibraryProblem(p["source"], p["message_zh"], p["message_en"], p["level"])
                                for p in manifest.get("problems", [])]
             _say(progress, report.to_dict()["summary"])
