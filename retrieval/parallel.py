@@ -88,6 +88,9 @@ class RayExecutor:
                 # Workers on other machines need this code; the dependencies must be installed there.
                 kwargs["runtime_env"] = {"working_dir": str(PROJECT_ROOT), "excludes": [
                     ".venv", ".policydesk", ".git", "test-artifacts", "tests", "*.npy", "chroma"]}
+                host = address.split("://")[-1].rsplit(":", 1)[0]
+                if host in ("127.0.0.1", "localhost"):
+                    kwargs["_node_ip_address"] = "127.0.0.1"  # a head on this machine: stay on loopback
                 ray.init(address=address, **kwargs)
             else:
                 os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
