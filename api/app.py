@@ -239,9 +239,11 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
             log.warning("healthz: database unavailable: %s", type(exc).__name__)
             db_ok = False
         ok = index_ok and db_ok
-        status = getattr(get_assistant(), "index_status", None)  # documents/chunks/vectors done
         body = {"status": "ok" if ok else "degraded", "index": index_ok, "database": db_ok,
-                "warm": state["warm"], "progress": status() if callable(status) else None}
+                "warm": state["warm"]}
+        status = getattr(get_assistant(), "index_status", None)  # documents/chunks/vectors done
+        if callable(status):
+            body["progress"] = status()
         return JSONResponse(body, status_code=200 if ok else 503)
 
     # -- H5 page and widget -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from assistant.pipeline import run_pipeline
 from assistant.services import Services
 from policydesk.errors import InputError
 from policydesk.settings import Settings, get_settings
+from retrieval.library_ingest import index_status
 from retrieval.normalize import normalize_text
 
 
@@ -34,8 +35,6 @@ class Assistant:
     def index_status(self) -> dict:
         """Documents, chunks and vectors done / total, with a Chinese summary line: a law
         library answers by full text while its vectors fill in (staff console, /healthz)."""
-        from retrieval.library_ingest import index_status
-
         try:
             return index_status(self.settings)
         except Exception as exc:  # noqa: BLE001 - a status line must never break a page

@@ -33,6 +33,12 @@ from pathlib import Path
 import yaml
 
 from policydesk.settings import PROJECT_ROOT, get_settings
+from assistant.service import get_assistant, reset_assistant
+from retrieval.documents import load_documents
+from retrieval.embedders import new_embedder
+from retrieval.indexing import read_chunks
+from retrieval.library_ingest import _dense_texts, dense_order, fill_vectors, ingest_library
+from retrieval.parallel import RayExecutor
 
 TRAPS_FILE = PROJECT_ROOT / "eval" / "traps.yaml"
 QUESTIONS_FILES = (PROJECT_ROOT / "eval" / "dev-own.yaml", PROJECT_ROOT.parent / "shared" / "eval" / "dev.yaml",
@@ -63,7 +69,6 @@ def peak_rss_mb() -> float:
 
 def run_traps(path: Path | str = TRAPS_FILE, k: int = 3) -> dict:
     """Check each trap of ``path`` against the index of the current POLICYDESK_HOME."""
-    from assistant.service import get_assistant
 
     cases = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     assistant = get_assistant()
@@ -158,7 +163,6 @@ def _embed_query_ms(embedder, questions: list[str]) -> float:
 
 def _bare_rate(texts: list[str]) -> float:
     """Vectors per second of one in-process embedder with its default threads."""
-    from retrieval.embedders import new_embedder
 
     embedder = new_embedder(get_settings().embedder, None)
     embedder.embed_documents_array(texts[:8])  # load and warm
@@ -170,8 +174,6 @@ def _bare_rate(texts: list[str]) -> float:
 
 def _ingest_rate(settings, workers: int, sample: int, tmp: Path) -> float:
     """The vector phase as ingest runs it, on a home of its own sharing the live index."""
-    from retrieval.library_ingest import fill_vectors
-    from retrieval.parallel import RayExecutor
 
     home = tmp / f"workers-{workers}"
     home.mkdir()
@@ -190,11 +192,6 @@ def _ingest_rate(settings, workers: int, sample: int, tmp: Path) -> float:
 def run_library_bench(library_dir: Path, *, dense_limit: int = 2000, sample: int = 256,
                       workers_list=(1, 2), repeats: int = 40, home: Path | None = None,
                       progress: bool = True) -> dict:
-    from assistant.service import get_assistant, reset_assistant
-    from retrieval.documents import load_documents
-    from retrieval.indexing import read_chunks
-    from retrieval.library_ingest import _dense_texts, dense_order, fill_vectors, ingest_library
-    from retrieval.parallel import RayExecutor
 
     library_dir = Path(library_dir)
     tmp_ctx = tempfile.TemporaryDirectory(prefix="policydesk-library-bench-")

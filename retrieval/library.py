@@ -28,6 +28,8 @@ from pathlib import Path
 from policydesk.errors import IngestError
 from policydesk.settings import PROJECT_ROOT
 from retrieval.regions import NATIONAL, load_places
+from retrieval.loaders import decode_text
+from retrieval.statutes import parse_statute
 
 LIBRARY_CONFIG = PROJECT_ROOT / "corpus" / "library.yaml"
 _DATED_NAME = re.compile(r"^(?P<work>.+?)\s*[(（](?P<date>\d{4}-\d{2}-\d{2})[)）]$")
@@ -229,7 +231,6 @@ def library_doc_id(relpath: str) -> str:
 
 def read_library_file(root: Path, entry: LibraryEntry) -> LibraryText:
     """Read and parse one file; raises IngestError (naming the path) when it is unusable."""
-    from retrieval.loaders import decode_text
 
     rel = entry.relpath
     try:
@@ -277,7 +278,6 @@ class HiddenPage(IngestError):
 
 def parse_text(text: str, relpath: str):
     """The statute parser (title, history, cleaned text, articles with their spans)."""
-    from retrieval.statutes import parse_statute
 
     return parse_statute(text, relpath)
 

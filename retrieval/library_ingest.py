@@ -33,10 +33,20 @@ import numpy as np
 
 from policydesk.errors import IngestError, PolicydeskError
 from retrieval.chunking import Chunk, chunk_document
-from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, write_documents
+from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, load_documents, write_documents
 from retrieval.library import (HiddenPage, LibraryEntry, LibraryProblem, LibraryText, library_doc_id,
                                read_library_file, walk_library)
-from retrieval.regions import NATIONAL
+from retrieval.regions import NATIONAL, load_regions
+from retrieval import ingest as base
+from retrieval.chunking import chunk_documents
+from retrieval.dense import DenseStore, open_client
+from retrieval.indexing import (CHUNKS_FILE, CORPUS_DATA, SEARCH_MANIFEST, copy_corpus_data, dense_text,
+                                lexical_text, read_chunks, read_search_manifest)
+from retrieval.lexical import LexicalIndex, get_tokenizer
+from retrieval.parallel import make_executor
+from retrieval.vectorcache import SharedVectorCache, cache_key
+from retrieval.versions import VersionIndex
+from policydesk.settings import PROJECT_ROOT
 
 LIBRARY_FORMAT_VERSION = 1
 VECTORS_DIR = "vectors"
@@ -136,8 +146,6 @@ def _publisher(entry: LibraryEntry) -> str:
 
 def parse_batch(root: str, entries: list[LibraryEntry], lists_dir: str | None = None) -> list[dict]:
     """One task: read, parse, chunk and tokenize a batch of files (runs in a worker)."""
-    from retrieval.indexing import lexical_text
-    from retrieval.lexical import get_tokenizer
 
     tokenizer = get_tokenizer(lists_dir)
     out = []
@@ -164,9 +172,6 @@ def parse_batch(root: str, entries: list[LibraryEntry], lists_dir: str | None = 
 
 
 def tokenize_documents(documents: list[Document], lists_dir=None) -> tuple[list[Chunk], list[str]]:
-    from retrieval.chunking import chunk_documents
-    from retrieval.indexing import lexical_text
-    from retrieval.lexical import get_tokenizer
 
     tokenizer = get_tokenizer(lists_dir)
     by_id = {d.doc_id: d for d in documents}
@@ -177,8 +182,6 @@ def tokenize_documents(documents: list[Document], lists_dir=None) -> tuple[list[
 def corpus_documents(corpus_dir: Path) -> tuple[list[Document], list[LibraryProblem], dict]:
     """The project corpus (seed pages, statutes …) read the way ``ingest.ingest_corpus``
     reads it, without indexing it."""
-    from retrieval import ingest as base
-    from retrieval.regions import load_regions
 
     entries, problems, catalog_digest = base.load_catalog(corpus_dir)
     entries = [replace(e, file=base._resolve_file(corpus_dir, e.file)) for e in entries]
@@ -218,7 +221,6 @@ _PIPELINE_DATA = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "library.ya
 
 
 def pipeline_fingerprint() -> str:
-    from policydesk.settings import PROJECT_ROOT
 
     digest = hashlib.sha256(str(LIBRARY_FORMAT_VERSION).encode())
     here = Path(__file__).resolve().parent
@@ -244,12 +246,10 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
                    dense: bool = True, dense_limit: int | None = None, progress=True,
                    executor=None, embed_batch: int = EMBED_BATCH) -> LibraryReport:
     """Build the index of the project corpus plus ``library_dir``; then fill in vectors."""
-    from retrieval.ingest import _read_manifest, _recover_interrupted_swap
-    from retrieval.parallel import make_executor
 
     index_dir = Path(settings.index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover_interrupted_swap(index_dir)
+    base._recover_interrupted_swap(index_dir)
     report = LibraryReport(index_dir=str(index_dir))
     corpus_dir = Path(corpus_dir or settings.corpus_dir)
 
@@ -264,7 +264,7 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
         "corpus": hashlib.sha256(json.dumps(base_hashes, sort_keys=True).encode()).hexdigest(),
         "embedder": settings.embedder, "chroma_url": settings.chroma_url,
     }
-    manifest = _read_manifest(index_dir)
+    manifest = base._read_manifest(index_dir)
     own_executor = executor is None
     if own_executor:
         executor = make_executor(workers, ray_address)
@@ -293,8 +293,6 @@ def ingest_library(settings, library_dir: Path | None, *, corpus_dir: Path | Non
 
 def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint, executor, progress,
                    corpus_dir=None) -> None:
-    from retrieval.indexing import CHUNKS_FILE, SEARCH_MANIFEST, copy_corpus_data
-    from retrieval.lexical import LexicalIndex
 
     t0 = time.perf_counter()
     index_dir = Path(settings.index_dir)
@@ -432,7 +430,6 @@ def vectors_dir(settings) -> Path:
 
 def open_shared_store(settings, embedder=None, *, create: bool = True):
     """The collection of library vectors (embedded under ``<home>/vectors`` or on the server)."""
-    from retrieval.dense import DenseStore, open_client
 
     path = vectors_dir(settings)
     client = open_client(settings, path) if settings.chroma_url else open_client(_NoServer(), path)
@@ -463,7 +460,6 @@ def dense_order(documents: dict[str, Document], chunks: list[Chunk], served: tup
     """Which chunks get vectors first: the project corpus, then the library's texts in force
     for the served regions, then their older versions, then other regions (searched only
     when a deployment serves them)."""
-    from retrieval.versions import VersionIndex
 
     versions = VersionIndex(documents.values())
     current = versions.in_force_ids(dt.date.today().isoformat())
@@ -489,9 +485,6 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
     """Embed the chunks of the live index that the shared collection lacks (up to ``limit``
     chunks in priority order) and write them in batches. Safe to stop at any moment and
     run again: what was written is kept, nothing is embedded twice."""
-    from retrieval.documents import load_documents
-    from retrieval.indexing import read_chunks, read_search_manifest
-    from retrieval.parallel import make_executor
 
     index_dir = Path(settings.index_dir)
     manifest = read_search_manifest(index_dir) or {}
@@ -500,8 +493,6 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
     build_id = manifest["build_id"]
     documents = {d.doc_id: d for d in load_documents(index_dir)}
     chunks = read_chunks(index_dir)
-    from retrieval.indexing import CORPUS_DATA
-    from retrieval.regions import load_regions
 
     served = load_regions(index_dir / CORPUS_DATA).served(getattr(settings, "regions", None))
     order = dense_order(documents, chunks, served)
@@ -523,7 +514,6 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
         if todo and cache is not None:
             # Vectors another build on this machine already computed (POLICYDESK_EMBED_CACHE)
             # go straight to the store.
-            from retrieval.vectorcache import cache_key
 
             known = cache.load()
             keys = {i: cache_key(_embedder_name(settings), texts[i]) for i in todo}
@@ -553,7 +543,6 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
                     store.add(list(ids), vectors, [chunks[i].text for i in idx],
                               [_metadata(documents[chunks[i].doc_id], chunks[i]) for i in idx])
                     if cache is not None:
-                        from retrieval.vectorcache import cache_key
 
                         fresh.update({cache_key(_embedder_name(settings), texts[i]): v for i, v in zip(idx, vectors)})
                         if len(fresh) >= 256:
@@ -586,7 +575,6 @@ def _shared_cache(settings):
     root = getattr(settings, "embed_cache", None)
     if not root:
         return None
-    from retrieval.vectorcache import SharedVectorCache
 
     return SharedVectorCache(root, _embedder_name(settings))
 
@@ -597,7 +585,6 @@ def _threads_per_worker(executor) -> int:
 
 
 def _dense_texts(documents: dict[str, Document], chunks: list[Chunk]) -> list[str]:
-    from retrieval.indexing import dense_text
 
     return [dense_text(c, documents[c.doc_id]) for c in chunks]
 
@@ -612,12 +599,10 @@ def _metadata(doc: Document, chunk: Chunk) -> dict:
 def index_status(settings) -> dict:
     """How complete the live index is: documents, chunks, vectors done / total, and one
     Chinese line for people (``policydesk docs``, ``/healthz``, the staff console)."""
-    from retrieval.ingest import _read_manifest
-    from retrieval.indexing import read_search_manifest
 
     index_dir = Path(settings.index_dir)
     search = read_search_manifest(index_dir)
-    manifest = _read_manifest(index_dir)
+    manifest = base._read_manifest(index_dir)
     if search is None:
         return {"state": "missing", "documents": {"done": 0, "total": 0}, "chunks": {"done": 0, "total": 0},
                 "vectors": {"done": 0, "total": 0}, "summary": "尚未建立索引，请运行 policydesk ingest"}
@@ -648,8 +633,7 @@ def index_status(settings) -> dict:
 
 def is_library_tree(path: Path) -> bool:
     """A folder of statute Markdown rather than a project corpus (no catalog, no sources/)."""
-    from retrieval.ingest import CATALOG_FILE, SOURCES_DIR
 
     path = Path(path)
-    return (path.is_dir() and not (path / CATALOG_FILE).exists() and not (path / SOURCES_DIR).is_dir()
+    return (path.is_dir() and not (path / base.CATALOG_FILE).exists() and not (path / base.SOURCES_DIR).is_dir()
             and any(path.rglob("*.md")))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from policydesk.errors import BackendMissingError, InputError
 from policydesk.settings import PROJECT_ROOT
+from retrieval.embedders import new_embedder
 
 SCALE_EXTRA = "'policydesk[scale]'  (ray[data])"
 
@@ -32,7 +33,6 @@ class EmbedWorker:
     directly in this process."""
 
     def __init__(self, spec: str, threads: int | None):
-        from retrieval.embedders import new_embedder
 
         self.embedder = new_embedder(spec, threads)
 

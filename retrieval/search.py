@@ -27,6 +27,7 @@ from retrieval.embedders import get_embedder
 from retrieval.extract import select_sentences
 from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
+from retrieval.library_ingest import open_shared_store, read_progress
 from retrieval.normalize import normalize_text
 from retrieval.regions import NATIONAL, Regions, home_region, load_places, load_regions
 from retrieval.versions import VersionIndex, VersionRequest
@@ -175,7 +176,6 @@ class Searcher:
         if manifest.get("dense_mode") == "shared":
             # A library index: vectors live in one collection that outlives builds and fills in
             # while this searcher serves (see retrieval.library_ingest).
-            from retrieval.library_ingest import open_shared_store
 
             url = settings.chroma_url or manifest.get("chroma_url") if manifest.get("store") == "server" else None
             view = _LibrarySettings(settings.home, url, settings.embedder)
@@ -233,7 +233,6 @@ class Searcher:
         if now - self._dense_checked < DENSE_RELOAD_S:
             return
         self._dense_checked = now
-        from retrieval.library_ingest import read_progress
 
         progress = read_progress(_LibrarySettings(self._home_dir(), None, None)) or {}
         stamp = (progress.get("vectors_done"), progress.get("updated_at"))

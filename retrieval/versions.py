@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.library import in_force
+from retrieval.library import in_force, parse_file_name
 
 HISTORICAL = "历史版本"
 CURRENT = "现行有效"
@@ -52,7 +52,6 @@ def work_of(doc) -> str:
     if work:
         return work
     if getattr(doc, "statute", "") and getattr(doc, "source", ""):
-        from retrieval.library import parse_file_name
 
         return parse_file_name(doc.source.rsplit("/", 1)[-1])[0]
     return ""
