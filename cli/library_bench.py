@@ -100,7 +100,9 @@ def _check_trap(case: dict, assistant, searcher, k: int) -> list[str]:
     if case.get("served_only"):
         passages = searcher.search(question, k=k, today=today)
         bad = [p.citation.title for p in passages if region(p.citation.doc_id) not in served]
-        bad += [c["title"] for c in citations if region(c["doc_id"]) not in served]
+        # a citation without a document is a calculator rule's reference to national law
+        bad += [c.get("title") or c.get("statute") for c in citations
+                if c.get("doc_id") and region(c["doc_id"]) not in served]
         if bad:
             problems.append(f"another region answered: {bad}")
     if case.get("elsewhere_first"):
@@ -113,7 +115,7 @@ def _check_trap(case: dict, assistant, searcher, k: int) -> list[str]:
     if case.get("declined") and not (answer["declined"] and not citations and "12333" in answer["answer"]):
         problems.append("not declined with the referral")
     law = case.get("law", "")
-    mine = [c for c in citations if law and law in c["title"]]
+    mine = [c for c in citations if law and law in (c.get("title") or c.get("statute") or "")]
     head = "\n".join(answer["answer"].splitlines()[:2])
     if case.get("version"):
         if not mine or mine[0].get("version_date", mine[0]["date"]) != str(case["version"]):

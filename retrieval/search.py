@@ -302,8 +302,9 @@ class Searcher:
         return request.strip(query) if request else query
 
     def chunk_mask(self, query: str, today: str | None = None) -> np.ndarray | None:
-        """1.0 for chunks that may answer ``query``, 0.0 for the rest (other regions, versions
-        not in force unless asked for by year); None when every chunk may."""
+        """1.0 for chunks that may answer ``query``, 0.0 for the rest: other regions, versions
+        not in force; a question naming a law and a year, only that version of that law.
+        None when every chunk may."""
         import datetime as dt
 
         if not self.versions.groups and all(d.region in self.served or not d.region
@@ -316,15 +317,15 @@ class Searcher:
         mask = self._masks.get(key)
         if mask is None:
             in_force = self.versions.in_force_ids(today)
-            chosen = set(self.versions.siblings(request.doc_id)) if request else set()
             allowed = []
             for doc_id in self._doc_order:
                 doc = self.documents[doc_id]
-                ok = (doc.region or self.home) in regions
-                if ok and doc_id in self.versions.key_of:
-                    if doc_id in chosen:
-                        ok = doc_id == request.doc_id
-                    else:
+                if request is not None:
+                    # 2013年的全国年节及纪念日放假办法…: that law, in that version, answers
+                    ok = doc_id == request.doc_id
+                else:
+                    ok = (doc.region or self.home) in regions
+                    if ok and doc_id in self.versions.key_of:
                         ok = doc_id in in_force
                 allowed.append(ok)
             mask = np.asarray(allowed, dtype=np.float32)[self._chunk_doc]
@@ -482,6 +483,11 @@ class Searcher:
             return Coverage(False, 0.0, "topic_not_in_corpus", f)
         confidence = coverage_confidence(f)
         covered = confidence >= DECLINE_THRESHOLD
+        if not covered and f["top_coverage"] > 0 and self.version_request(query) is not None:
+            # 2013年的全国年节及纪念日放假办法规定春节放几天: the question names a law we hold, in
+            # a version we hold, and its passages share words with what is asked: answered
+            # from that version (the answer says which), not declined for loose wording.
+            return Coverage(True, confidence, "named_version", f)
         return Coverage(covered, confidence, "covered" if covered else "low_confidence", f)
 
 
