@@ -38,6 +38,12 @@ LEXICAL_CANDIDATES = 50
 # With a library loaded, some of Chroma's nearest chunks belong to other regions or older
 # versions and are dropped after the query: ask for this many times more.
 FILTERED_OVERFETCH = 4
+# Fused-score factor for chunks of the bulk law library (documents with ``work``), so the
+# deployment's own corpus wins ties against 3,000 other laws. Measured with the whole library
+# loaded (dense on 3,000 chunks), recall@3 dev / dev-own / statutes: 1.0 → 0.895/0.783/0.628,
+# 0.85 → 0.895/0.783/0.640, 0.7 → 0.895/0.817/0.645, 0.5 → 0.895/0.833/0.669 (without the
+# library: 0.895/0.900/0.692). 0.7: most of the gain without burying a law only the library has.
+LIBRARY_PRIOR = 0.7
 DENSE_RELOAD_S = 30.0  # how often a searcher looks whether more library vectors were written
 
 
@@ -148,6 +154,10 @@ class Searcher:
         doc_pos = {d: i for i, d in enumerate(self._doc_order)}
         self._chunk_doc = np.fromiter((doc_pos[c.doc_id] for c in chunks), dtype=np.int64, count=len(chunks))
         self._masks: dict[tuple, np.ndarray] = {}
+        # chunks of the bulk law library (not the deployment's own corpus), for LIBRARY_PRIOR
+        library_docs = np.fromiter((bool(getattr(self.documents[d], "work", "")) for d in self._doc_order),
+                                   dtype=bool, count=len(self._doc_order))
+        self._library_prior = library_docs[self._chunk_doc] if library_docs.any() else None
         self._reopen_dense = reopen_dense
         # Which chunks have a vector: all, except in a library whose vectors are filling in.
         self.vector_ids: set[str] | None = dense.existing_ids() if reopen_dense else None
@@ -367,6 +377,8 @@ class Searcher:
                 break
 
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
+        if self._library_prior is not None and LIBRARY_PRIOR != 1.0:
+            fused = {i: v * (LIBRARY_PRIOR if self._library_prior[i] else 1.0) for i, v in fused.items()}
         order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))[:k]
         return [self._passage(i, fused[i], lex_rank.get(i), dense_rank.get(i), float(lex_scores[i]),
                               dense_score.get(i, 0.0), today) for i in order]
