@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 API_PORT ?= 8000
 
-.PHONY: run test install dev debian-test-deps ingest serve bench contract clean
+.PHONY: run test install dev debian-test-deps ingest serve staff bench contract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: install
 serve: install
 	$(BIN)/policydesk ingest
 	$(BIN)/policydesk serve --host 127.0.0.1 --port $(API_PORT)
+
+# The hotline staff console: its own app and port (keep it off the public network).
+STAFF_PORT ?= 8502
+staff: install
+	$(BIN)/policydesk staff serve --host 127.0.0.1 --port $(STAFF_PORT)
 
 test: dev debian-test-deps
 	$(BIN)/python -m pytest

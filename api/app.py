@@ -20,21 +20,24 @@ import swagger_ui_bundle
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from api import messages as M
-from api.protection import (GuardMiddleware, RateLimited, RateLimiter, client_ip, error_body,
-                            install_log_redaction)
+from api.protection import (GuardMiddleware, RateLimited, RateLimiter, SafeJSONResponse, client_ip,
+                            error_body, install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
+from api.wechat_send import WeChatApiSender
 from assistant.messages import HOTLINE, TOPICS
 from assistant.service import get_assistant as default_get_assistant
 from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
+from policydesk.dates import optional_day
+from policydesk.inputs import check_text
+from policydesk.privacy import contains_pii, install_log_masking, mask_obj
 from policydesk.settings import Settings, get_settings
 
 log = logging.getLogger("policydesk.api")
@@ -68,7 +71,9 @@ class CitationOut(BaseModel):
 
 class AnswerOut(BaseModel):
     model_config = ConfigDict(extra="allow")
-    answer: str
+    answer: str = Field(..., description="回答全文（含引用标记 [n] 和追问），由 assistant/render.py 生成")
+    blocks: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="回答的组成部分：{kind, text, markers}，kind 见 assistant/render.py")
     citations: list[CitationOut]
     declined: bool
     calculator: dict[str, Any] | None = None
@@ -125,12 +130,17 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                sender: CustomerServiceSender | None = None, warm_up: bool = True) -> FastAPI:
     settings = settings or get_settings()
     get_assistant = get_assistant or default_get_assistant
+    install_log_masking()
     install_log_redaction()
 
     def rate_hit(key: str, window_s: int) -> int:
         return get_assistant().store.rate_hit(key, window_s)
 
     limiter = RateLimiter(rate_hit, settings.rate_window_s)
+    if sender is None and settings.wechat_appid and settings.wechat_secret:
+        sender = WeChatApiSender(settings.wechat_appid, settings.wechat_secret, api_base=settings.wechat_api_base,
+                                 attempts=settings.wechat_send_attempts,
+                                 dead_letter=lambda *a, **k: get_assistant().store.add_dead_letter(*a, **k))
     wechat = WeChatHandler(settings, get_assistant, sender=sender, rate_hit=rate_hit)
     state = {"warm": False}
 
@@ -157,6 +167,7 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        default_response_class=SafeJSONResponse,
     )
     _install_offline_docs(app)
     app.state.settings = settings
@@ -172,10 +183,11 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     _install_error_handlers(app)
 
     def check_ip(request: Request) -> None:
-        ip = client_ip(request.scope, settings.trust_proxy)
+        ip = client_ip(request.scope, settings.trusted_proxies)
         limiter.check("ip:" + ip, settings.rate_limit_ip)
 
     def check_question(text: str, field: str) -> str:
+        check_text(text, field)
         text = (text or "").strip()
         if not text:
             raise InputError(*M.QUESTION_EMPTY, field=field)
@@ -185,15 +197,25 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                              en.format(limit=settings.max_question_chars), field=field)
         return text
 
+    def check_session(session_id: str | None) -> None:
+        # A session id is stored and echoed as it is: one that carries a phone or card
+        # number is refused rather than stored.
+        if session_id and contains_pii(session_id):
+            raise InputError(*M.SESSION_HAS_PII, field="session_id", status=422)
+
     # -- JSON API ----------------------------------------------------------------------------
     @app.post("/api/ask", tags=["api"], summary="提问，返回带出处的回答",
               responses={200: {"model": AnswerOut}, **ERRORS})
     def ask(request: Request, body: AskRequest):
         check_ip(request)
         question = check_question(body.question, "question")
-        answer = get_assistant().ask(question, session_id=body.session_id, today=body.today,
+        check_session(body.session_id)
+        today = optional_day(body.today, "today")   # 1950–2099, checked before any date arithmetic
+        answer = get_assistant().ask(question, session_id=body.session_id, today=today,
                                      channel=body.channel or "api")
-        return JSONResponse(answer.to_dict())
+        # The record echoes the question only masked (the assistant masks it; this holds
+        # for any assistant behind the API).
+        return SafeJSONResponse(mask_obj(answer.to_dict()))
 
     @app.get("/api/search", tags=["api"], summary="检索政策原文段落",
              responses={200: {"model": SearchOut}, **ERRORS})
@@ -201,7 +223,7 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                k: int = Query(5, ge=1, le=20, description="返回条数")):
         check_ip(request)
         query = check_question(q, "q")
-        return JSONResponse(get_assistant().search(query, k=k))
+        return SafeJSONResponse(mask_obj(get_assistant().search(query, k=k)))
 
     @app.post("/api/calculators/{name}", tags=["api"], summary="运行规则计算器",
               responses={200: {"description": "与 `policydesk calc NAME --json` 相同的结果"},
@@ -210,19 +232,36 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                   inputs: dict[str, Any] = Body(default_factory=dict,
                                                 examples=[{"category": "tekun", "date": "2023-01-15"}])):
         check_ip(request)
+        check_text(name, "name", "计算器名称")
+        for key, value in inputs.items():   # each value under its own field name
+            check_text(key, "inputs", "输入项名称")
+            check_text(value, str(key)[:40])
         key = name if name in CALCULATORS else name.replace("_", "-")
         if key not in CALCULATORS:
-            return JSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
+            return SafeJSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
                                            names="、".join(sorted(CALCULATORS))), status_code=404)
-        return JSONResponse(get_assistant().calculate(key, inputs))
+        return SafeJSONResponse(mask_obj(get_assistant().calculate(key, inputs)))
+
+    @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项（含取值范围）",
+             responses={200: {"description": "每个计算器的名称、说明和输入项：类型、是否必填、取值范围"}})
+    def calculators_list():
+        out = []
+        for spec in CALCULATORS.values():
+            d = spec.to_dict()
+            for f, fd in zip(spec.fields, d["fields"]):
+                fd["range_zh"] = f.range_zh
+            out.append({k: v for k, v in d.items() if k != "output_keys"})
+        return {"calculators": out}
 
     @app.post("/api/feedback", tags=["api"], summary="评价一个回答",
               responses={200: {"model": FeedbackOut}, 404: {"model": ErrorOut}, **ERRORS})
     def feedback(request: Request, body: FeedbackRequest):
         check_ip(request)
+        check_text(body.comment, "comment")
+        check_session(body.session_id)
         store = get_assistant().store
         if store.get_conversation(body.answer_id) is None:
-            return JSONResponse(error_body(M.UNKNOWN_ANSWER, field="answer_id"), status_code=404)
+            return SafeJSONResponse(error_body(M.UNKNOWN_ANSWER, field="answer_id"), status_code=404)
         fid = store.add_feedback(body.answer_id, body.rating, body.comment, session_id=body.session_id)
         return {"ok": True, "id": fid, "message": M.FEEDBACK_THANKS}
 
@@ -244,7 +283,7 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         status = getattr(get_assistant(), "index_status", None)  # documents/chunks/vectors done
         if callable(status):
             body["progress"] = status()
-        return JSONResponse(body, status_code=200 if ok else 503)
+        return SafeJSONResponse(body, status_code=200 if ok else 503)
 
     # -- H5 page and widget -------------------------------------------------------------------
     widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
@@ -271,6 +310,9 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
 
     @app.post("/wechat", include_in_schema=False)
     async def wechat_message(request: Request):
+        # Per address, so one sender cannot beat the per-OpenID limit by rotating FromUserName.
+        limiter.check("wechat-ip:" + client_ip(request.scope, settings.trusted_proxies),
+                      settings.rate_limit_wechat_ip)
         body = await request.body()
         params = dict(request.query_params)
         try:
@@ -283,8 +325,8 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     return app
 
 
-def _wechat_error(exc: WeChatError) -> JSONResponse:
-    return JSONResponse({"error": exc.message_zh, "error_en": exc.message_en}, status_code=exc.status)
+def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
+    return SafeJSONResponse({"error": exc.message_zh, "error_en": exc.message_en}, status_code=exc.status)
 
 
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
@@ -299,16 +341,26 @@ def _with_service_texts(text: str, settings: Settings) -> str:
 
 def _build_h5(widget_js: str, settings: Settings) -> tuple[str, str]:
     """The page inlines widget.js (one request on a slow connection); the CSP allows only
-    those inline scripts, by hash, and requests to this origin."""
+    those inline scripts, by hash, and requests to this origin. It may be framed only by
+    this origin and the sites allowed to embed the widget (POLICYDESK_CORS_ORIGINS)."""
+    embedders = settings.cors_origins
     html = _with_service_texts((STATIC / "h5.html").read_text(encoding="utf-8"), settings)
     html = html.replace(_INLINE_MARK, widget_js.replace("</script", "<\\/script"))
     hashes = []
     for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S):
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         hashes.append(f"'sha256-{digest}'")
+    ancestors = " ".join(["'self'"] + [src for src in map(_csp_source, embedders) if src])
     csp = ("default-src 'none'; connect-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'; "
-           f"script-src {' '.join(hashes)}; base-uri 'none'; form-action 'none'")
+           f"script-src {' '.join(hashes)}; base-uri 'none'; form-action 'none'; "
+           f"frame-ancestors {ancestors}")
     return html, csp
+
+
+def _csp_source(origin: str) -> str:
+    """An allow-listed origin as a CSP source; anything that could end the directive is dropped."""
+    origin = origin.strip().rstrip("/")
+    return origin if re.fullmatch(r"https?://[A-Za-z0-9.\-]+(?::\d{1,5})?", origin) else ""
 
 
 # -- errors: always JSON, Chinese first ----------------------------------------------------
@@ -321,7 +373,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         field = loc[0] if loc else "body"
         if kind == "json_invalid":
-            return JSONResponse(error_body(M.BAD_JSON), status_code=400)
+            return SafeJSONResponse(error_body(M.BAD_JSON), status_code=400)
         label = M.FIELD_LABELS.get(field, field)
         if kind == "missing":
             zh = M.FIELD_MISSING.format(label=label)
@@ -331,25 +383,33 @@ def _install_error_handlers(app: FastAPI) -> None:
             zh = M.RATING_INVALID
         else:
             zh = M.FIELD_INVALID.format(label=label)
-        en = f"{field}: {first.get('msg', 'invalid')}"
-        return JSONResponse({"error": zh, "error_en": en, "field": field}, status_code=422)
+        # Pydantic's message names the rule broken, never the value; the field name may come
+        # from the caller's JSON, so it is cut short and masked.
+        field = mask_obj(field[:40])
+        en = f"{field}: {str(first.get('msg', 'invalid'))[:120]}"
+        return SafeJSONResponse({"error": mask_obj(zh), "error_en": en, "field": field}, status_code=422)
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_request, _exc):
-        return JSONResponse(error_body(M.RATE_LIMITED), status_code=429,
+        return SafeJSONResponse(error_body(M.RATE_LIMITED), status_code=429,
                             headers={"Retry-After": str(app.state.settings.rate_window_s)})
 
     @app.exception_handler(PolicydeskError)
     async def policydesk_error(_request, exc: PolicydeskError):
-        status = 400 if isinstance(exc, InputError) else 503
-        if status == 503:
+        status = exc.http_status if isinstance(exc, InputError) else 503
+        if status >= 500:
             log.warning("service unavailable: %s", exc.message_en[:200])
-        return JSONResponse(exc.to_dict(), status_code=status)
+            # A backend's own words (a database URL, a driver message) stay in the log.
+            body = error_body(M.UNAVAILABLE) if not isinstance(exc, InputError) else exc.to_dict()
+            return SafeJSONResponse(body, status_code=status)
+        return SafeJSONResponse(mask_obj(exc.to_dict()), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request, exc: StarletteHTTPException):
-        message = {404: M.NOT_FOUND, 405: M.METHOD_NOT_ALLOWED}.get(exc.status_code, M.INTERNAL)
-        return JSONResponse(error_body(message), status_code=exc.status_code,
+        default = M.BAD_REQUEST if 400 <= exc.status_code < 500 else M.INTERNAL
+        message = {404: M.NOT_FOUND, 405: M.METHOD_NOT_ALLOWED, 413: M.BODY_TOO_LARGE,
+                   415: M.BAD_REQUEST}.get(exc.status_code, default)
+        return SafeJSONResponse(error_body(message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
 
@@ -368,7 +428,18 @@ def openapi_text() -> str:
 def _install_offline_docs(app) -> None:
     """/docs with Swagger UI served from the swagger-ui-bundle package, not a CDN: the
     bureau's servers may have no internet access."""
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    # Only the three files /docs uses: the package's own index.html is the Swagger
+    # "petstore" demo, which fetches a third-party host.
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+    served = {"swagger-ui-bundle.js": "application/javascript", "swagger-ui.css": "text/css",
+              "favicon-32x32.png": "image/png"}
+
+    @app.get("/docs-assets/{name}", include_in_schema=False)
+    def docs_asset(name: str):
+        if name not in served or not (assets / name).is_file():
+            return SafeJSONResponse(error_body(M.NOT_FOUND), status_code=404)
+        return FileResponse(assets / name, media_type=served[name],
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/docs", include_in_schema=False)
     def docs():

@@ -7,6 +7,8 @@ from assistant.messages import HOTLINE, TOPICS
 
 # -- JSON API errors: (Chinese for citizens, English for logs) ------------------------------
 BAD_JSON = ("请求内容不是有效的 JSON", "request body is not valid JSON")
+BAD_REQUEST = ("请求格式不正确，请检查后再试", "malformed request")
+SESSION_HAS_PII = ("“会话编号”里不能包含手机号、身份证号等个人信息", "session_id looks like personal data")
 BODY_TOO_LARGE = ("提交的内容太长，请精简后再试", "request body too large")
 RATE_LIMITED = ("提问太频繁了，请稍等一分钟再试", "rate limit exceeded")
 QUESTION_EMPTY = ("请输入您的问题", "question is empty")
@@ -22,6 +24,8 @@ WECHAT_NOT_CONFIGURED = ("公众号接口尚未配置", "WeChat token is not con
 WECHAT_BAD_SIGNATURE = ("签名校验失败", "bad signature")
 WECHAT_BAD_XML = ("消息格式不正确", "malformed or unsafe XML")
 WECHAT_DECRYPT_FAILED = ("消息解密失败", "cannot decrypt message")
+WECHAT_STALE = ("请求已过期或时间不对", "timestamp outside the accepted window")
+WECHAT_REPLAYED = ("重复的请求签名", "signature replayed with another body")
 
 # Chinese names of request fields, for validation messages.
 FIELD_LABELS = {
@@ -49,4 +53,5 @@ WECHAT_WELCOME = (
 )
 WECHAT_NON_TEXT = "目前只能回答文字提问，请直接输入您的问题，例如：失业保险金能领几个月？"
 WECHAT_RATE_LIMITED = "您提问太频繁了，请稍等一分钟再试。"
+WECHAT_BAD_TEXT = "您的消息里有无法识别的字符，请重新输入文字提问。"
 WECHAT_ERROR = f"抱歉，系统暂时无法回答，请稍后再试，或拨打 {HOTLINE} 人社服务热线。"

@@ -3,12 +3,16 @@
 and access logs that never print a citizen's question."""
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import logging
 import os
 import re
 import traceback
 from typing import Callable
+
+from starlette.responses import JSONResponse
 
 from api import messages as M
 from policydesk.privacy import mask_pii
@@ -48,13 +52,47 @@ class RateLimiter:
             raise RateLimited(key)
 
 
-def client_ip(scope: dict, trust_proxy: bool) -> str:
-    if trust_proxy:
-        for name, value in scope.get("headers") or []:
-            if name == b"x-forwarded-for":
-                return value.decode("latin-1").split(",")[0].strip()
+@functools.lru_cache(maxsize=32)
+def _networks(trusted: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(t, strict=False) for t in trusted)
+
+
+def _is_trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_ip(scope: dict, trusted: tuple[str, ...] = ()) -> str:
+    """The client's address. X-Forwarded-For is read only when the connection comes from a
+    proxy named in POLICYDESK_TRUST_PROXY; then the first address from the right that is
+    not one of those proxies is the client (what a client put at the left is ignored)."""
     client = scope.get("client")
-    return client[0] if client else "unknown"
+    peer = client[0] if client else "unknown"
+    networks = _networks(tuple(trusted or ()))
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    hops: list[str] = []
+    for name, value in scope.get("headers") or []:
+        if name == b"x-forwarded-for":
+            hops += [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer   # a proxy that forwards garbage: count the proxy
+    return hops[0] if hops else peer
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that always renders: a stray lone surrogate becomes U+FFFD instead of a 500."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":"), default=str).encode("utf-8", "replace")
 
 
 class GuardMiddleware:

@@ -10,7 +10,13 @@ Protocol (公众号消息加解密):
   random16 + len(msg) as 4 bytes big-endian + msg + appid)), key = base64(EncodingAESKey + "=").
 - A passive reply must arrive within 5 s; otherwise WeChat retries (same MsgId) up to 3 times.
   We answer within ``wechat_reply_timeout_s``; if the assistant is slower we reply ``success``
-  and hand the answer to a customer-service sender when it is ready.
+  and hand the answer to a customer-service sender when it is ready (api/wechat_send.py).
+
+Replay protection: a request whose ``timestamp`` is more than ``wechat_timestamp_window_s``
+(300 s) from our clock is refused, and every signed (timestamp, nonce) pair is remembered
+with the body it came with, in the shared database: the same pair with another body is a
+replayed signature (plain mode signs no body) and is refused. A text message without MsgId
+is de-duplicated by a hash of sender, CreateTime and content, never by the sender alone.
 """
 from __future__ import annotations
 
@@ -33,7 +39,9 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from api import messages as M
 from assistant.render import wechat_text
-from policydesk.privacy import mask_pii
+from policydesk.errors import InputError
+from policydesk.inputs import bad_character
+from policydesk.privacy import hash_id
 
 log = logging.getLogger("policydesk.wechat")
 
@@ -150,21 +158,40 @@ def encrypted_envelope(crypto: WeChatCrypto, reply_xml: str, timestamp: str, non
 
 # -- customer-service sender -----------------------------------------------------------------
 class CustomerServiceSender:
-    """Delivers an answer that was not ready in time (客服消息 API). Deployments subclass this
-    with a real client holding the access token; the default only logs."""
+    """Delivers an answer that was not ready in time (客服消息 API). The real client is
+    api.wechat_send.WeChatApiSender (create_app builds it when POLICYDESK_WECHAT_SECRET is
+    set); ``msg_id`` lets a failed delivery be traced."""
 
-    def send_text(self, openid: str, text: str) -> None:
+    def send_text(self, openid: str, text: str, msg_id: str | None = None) -> None:
         raise NotImplementedError
 
 
-class LoggingSender(CustomerServiceSender):
-    def send_text(self, openid: str, text: str) -> None:
-        log.info("customer-service reply for %s…: %s", openid[:6], mask_pii(text[:80]))
+class UnconfiguredSender(CustomerServiceSender):
+    """Without POLICYDESK_WECHAT_SECRET nothing can be sent: each late answer becomes a
+    dead letter (for operators to see), and a warning says what to configure."""
+
+    def __init__(self, dead_letter: Callable | None = None):
+        self.dead_letter = dead_letter
+
+    def send_text(self, openid: str, text: str, msg_id: str | None = None) -> None:
+        log.warning("late wechat answer for %s not sent: POLICYDESK_WECHAT_SECRET is not set", session_for(openid))
+        if self.dead_letter is not None:
+            self.dead_letter(session_for(openid), text, msg_id=msg_id, errcode=None,
+                             reason="sender not configured (POLICYDESK_WECHAT_SECRET)", attempts=0)
 
 
 def session_for(openid: str) -> str:
     """A stable session id that does not store the OpenID itself."""
     return "wx-" + hashlib.sha256(openid.encode("utf-8")).hexdigest()[:24]
+
+
+def message_key(msg: dict) -> str:
+    """What identifies one message across WeChat's retries: its MsgId, or (events and a
+    text without MsgId) a hash of sender, time, kind and content — never the OpenID alone."""
+    if msg.get("MsgId"):
+        return str(msg["MsgId"])[:64]
+    parts = [msg.get(k, "") for k in ("FromUserName", "CreateTime", "MsgType", "Event", "Content")]
+    return "h-" + hash_id("\x1f".join(parts))
 
 
 # -- the handler -----------------------------------------------------------------------------
@@ -175,11 +202,13 @@ class WeChatHandler:
     RETRY_WAIT_S = 1.0
 
     def __init__(self, settings, get_assistant: Callable, sender: CustomerServiceSender | None = None,
-                 rate_hit: Callable[[str, int], int] | None = None, max_threads: int = 8):
+                 rate_hit: Callable[[str, int], int] | None = None, max_threads: int = 8,
+                 clock: Callable[[], float] = time.time):
         self.settings = settings
         self.get_assistant = get_assistant
-        self.sender = sender or LoggingSender()
+        self.sender = sender or self._default_sender()
         self.rate_hit = rate_hit
+        self.clock = clock
         self.executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="wechat-ask")
         self._crypto: WeChatCrypto | None = None
         self._lock = threading.Lock()
@@ -203,11 +232,33 @@ class WeChatHandler:
                     raise WeChatError(503, M.WECHAT_NOT_CONFIGURED) from exc
             return self._crypto
 
+    def _default_sender(self) -> CustomerServiceSender:
+        return UnconfiguredSender(lambda *a, **k: self.get_assistant().store.add_dead_letter(*a, **k))
+
+    def check_timestamp(self, params: dict) -> None:
+        """Refuse a request signed too long ago or for the future (replay, clock abuse)."""
+        raw = str(params.get("timestamp", "")).strip()
+        if not raw.isdigit() or len(raw) > 12:
+            raise WeChatError(403, M.WECHAT_STALE)
+        if abs(int(raw) - self.clock()) > self.settings.wechat_timestamp_window_s:
+            raise WeChatError(403, M.WECHAT_STALE)
+
+    def check_nonce(self, params: dict, body: bytes) -> None:
+        """A signed (timestamp, nonce) may come again only with the same body (WeChat's own
+        retry); with another body it is a replayed signature."""
+        key = hashlib.sha256(f"{params.get('timestamp', '')}|{params.get('nonce', '')}".encode()).hexdigest()
+        body_hash = hashlib.sha256(body).hexdigest()
+        seen = self.get_assistant().store.claim_nonce(key, body_hash, keep_s=2 * self.settings.wechat_timestamp_window_s + 60,
+                                                      now=self.clock())
+        if seen is not None and seen != body_hash:
+            raise WeChatError(403, M.WECHAT_REPLAYED)
+
     # -- GET: URL verification --------------------------------------------------------------
     def verify(self, params: dict) -> str:
         parts = (self.token, params.get("timestamp", ""), params.get("nonce", ""))
         if not signature_ok(parts, params.get("signature")):
             raise WeChatError(403, M.WECHAT_BAD_SIGNATURE)
+        self.check_timestamp(params)
         return params.get("echostr", "")
 
     # -- POST: a message --------------------------------------------------------------------
@@ -225,7 +276,10 @@ class WeChatHandler:
             encrypted = outer.get("Encrypt", "")
             if not signature_ok((token, timestamp, nonce, encrypted), params.get("msg_signature")):
                 raise WeChatError(403, M.WECHAT_BAD_SIGNATURE)
-            msg = parse_xml(self.crypto().decrypt(encrypted).encode("utf-8"))
+        self.check_timestamp(params)
+        self.check_nonce(params, body)
+        if safe_mode:
+            msg = parse_xml(self.crypto().decrypt(outer.get("Encrypt", "")).encode("utf-8"))
         else:
             msg = outer
 
@@ -246,7 +300,7 @@ class WeChatHandler:
             return M.WECHAT_WELCOME if event == "subscribe" else None
         if kind != "text":
             return M.WECHAT_NON_TEXT
-        msg_id = msg.get("MsgId") or f"{openid}:{msg.get('CreateTime', '')}"
+        msg_id = message_key(msg)
         store = self.get_assistant().store
         if not store.claim_message(msg_id):
             return self._retry_reply(store, msg_id)
@@ -260,10 +314,12 @@ class WeChatHandler:
     def _precheck(self, openid: str, question: str) -> str | None:
         if not question:
             return M.WECHAT_NON_TEXT
+        if bad_character(question):
+            return M.WECHAT_BAD_TEXT
         limit = self.settings.max_question_chars
         if len(question) > limit:
             return M.QUESTION_TOO_LONG[0].format(limit=limit)
-        if self.rate_hit is not None and openid:
+        if self.rate_hit is not None and openid and self.settings.rate_limit_openid > 0:
             try:
                 count = self.rate_hit("openid:" + session_for(openid), self.settings.rate_window_s)
             except Exception as exc:  # a counting failure must not silence the service
@@ -285,6 +341,8 @@ class WeChatHandler:
             log.info("wechat answer not ready in %.1fs; will send by customer service",
                      self.settings.wechat_reply_timeout_s)
             return None
+        except InputError as exc:       # the citizen can fix it: say what is wrong
+            text = exc.message_zh
         except Exception as exc:
             log.error("wechat ask failed: %s", type(exc).__name__)
             text = M.WECHAT_ERROR
@@ -299,7 +357,7 @@ class WeChatHandler:
             text = M.WECHAT_ERROR if exc else wechat_text(future.result().to_dict())
             # Recorded first, so a retry of this MsgId does not answer a second time.
             store.set_message_reply(msg_id, json.dumps({"via": "sender", "text": text}, ensure_ascii=False))
-            self.sender.send_text(openid, text)
+            self.sender.send_text(openid, text, msg_id=msg_id)
         except Exception as exc:
             log.error("late wechat delivery failed: %s", type(exc).__name__)
 

@@ -140,8 +140,26 @@ _DUR_RE = re.compile(
 )
 
 
+_MINUS = "-－−﹣负"
+
+
+def _sign(text: str, start: int) -> int:
+    """-1 when the number starting at ``start`` is written negative (缴了-5年, 负三年): a minus
+    right before it that is not a range dash after another number (3-5年)."""
+    if start > 0 and text[start - 1] in _MINUS:
+        if start > 1 and (text[start - 2].isdigit() or text[start - 2] in CN_NUM_CHARS):
+            return 1
+        return -1
+    return 1
+
+
 def find_durations(text: str) -> list[Duration]:
-    """一年半 → 18 months, 七年 → 84, 18个月 → 18, 3年零6个月 → 42; years like 2023年 are skipped."""
+    """一年半 → 18 months, 七年 → 84, 18个月 → 18, 3年零6个月 → 42; years like 2023年 are skipped.
+    A negative number stays negative (缴了-5年 → -60 months), for the calculator to refuse."""
+    return [Duration(d.months * _sign(text, d.start), d.start, d.end, d.text) for d in _find_durations(text)]
+
+
+def _find_durations(text: str) -> list[Duration]:
     out = []
     for m in _DUR_RE.finditer(text):
         if m.group("half"):
@@ -178,7 +196,7 @@ def find_day_counts(text: str) -> list[tuple[int, int, int]]:
     for m in _DAYS_RE.finditer(text):
         value = _num(m.group(1))
         if value is not None and not re.search(r"[月号]$", text[max(0, m.start() - 1):m.start()]):
-            out.append((value, m.start(), m.end()))
+            out.append((value * _sign(text, m.start()), m.start(), m.end()))
     return out
 
 
@@ -190,6 +208,6 @@ def find_amounts(text: str) -> list[float]:
         value = float(raw) if re.fullmatch(r"\d+(?:\.\d+)?", raw) else cn_to_int(raw)
         if value is None:
             continue
-        out.append(value * (10_000 if m.group(2) else 1))
+        out.append(value * (10_000 if m.group(2) else 1) * _sign(text, m.start()))
     return out
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,12 +72,16 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
             detail = step(answer, ctx) or {}
         except PolicydeskError as exc:  # e.g. no index yet: say so plainly
             log.warning("step %s: %s", name, exc.message_en)
-            detail = {"error": exc.message_en}
+            detail = {"error": type(exc).__name__}   # its English text may quote a backend's
             answer.follow_up = None
             answer.finish(ERROR, exc.message_zh, citations=[])
         except Exception as exc:  # an internal failure becomes a status, never a traceback
-            log.exception("step %s failed for %r", name, mask_pii(question)[:80])
-            detail = {"error": f"{type(exc).__name__}: {exc}"}
+            # The record (returned to clients, shown to staff) names only the failure's kind
+            # and a reference; its text, which may quote input, stays in the server log.
+            ref = uuid.uuid4().hex[:12]
+            log.error("step %s failed (ref %s) for %r: %s\n%s", name, ref, mask_pii(question)[:80],
+                      type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)[-6:]))
+            detail = {"error": "internal_error", "error_ref": ref}
             answer.follow_up = None
             answer.finish(ERROR, messages.ERROR, citations=[])
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)

@@ -2,6 +2,7 @@
 shared by every interface. Interfaces call ``get_assistant()`` and nothing deeper."""
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date
 
@@ -9,9 +10,15 @@ from assistant.answer import Answer
 from assistant.pipeline import run_pipeline
 from assistant.services import Services
 from policydesk.errors import InputError
+from policydesk.dates import parse_day
+from policydesk.inputs import check_text
+from policydesk.privacy import mask_pii
 from policydesk.settings import Settings, get_settings
 from retrieval.library_ingest import index_status
 from retrieval.normalize import normalize_text
+
+
+_log = logging.getLogger("policydesk.assistant")
 
 
 class Assistant:
@@ -47,17 +54,25 @@ class Assistant:
     # -- the three things interfaces ask for ----------------------------------------------
     def ask(self, question: str, *, session_id: str | None = None, today: date | None = None,
             channel: str = "cli", log: bool = True) -> Answer:
-        """Answer ``question`` as on the day ``today`` (the current day when None)."""
-        answer = run_pipeline(self.services, question, session_id=session_id, today=today or date.today())
+        """Answer ``question`` as on the day ``today`` (the current day when None). The question
+        is checked (valid text) and masked (身份证, phone, bank card, e-mail in any written
+        form) before any step reads it, so no identifier reaches the record, the database, a
+        log line or a reply; ``today`` must lie within 1950–2099."""
+        check_text(question, "question")
+        day = parse_day(today, field="today") if today is not None else date.today()
+        answer = run_pipeline(self.services, mask_pii(question or ""), session_id=session_id, today=day)
         if log:
             try:
                 self.store.log_answer(answer.to_dict(), channel=channel)
             except Exception as exc:  # logging must never cost the citizen the answer
-                answer.record("log", 0.0, error=f"{type(exc).__name__}: {exc}")
+                # The exception's text could quote the stored values: only its type is kept.
+                _log.error("could not log answer %s: %s", answer.id, type(exc).__name__)
+                answer.record("log", 0.0, error="not_logged")
         return answer
 
     def search(self, query: str, k: int = 5) -> dict:
-        query = (query or "").strip()
+        check_text(query, "q")
+        query = mask_pii((query or "").strip())
         limit = self.settings.max_question_chars
         if not query:
             raise InputError("请输入要查询的内容", "query is empty", field="q")

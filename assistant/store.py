@@ -74,6 +74,52 @@ rate_counters = sa.Table(
     sa.Column("count", sa.Integer),
 )
 
+# A (timestamp, nonce) pair WeChat signed, with the body it came with: the same pair with
+# another body is a replayed signature (plain mode does not sign the body).
+wechat_nonces = sa.Table(
+    "wechat_nonces", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("body_hash", sa.String(64)),
+    sa.Column("created_at", sa.Float, index=True),
+)
+
+# Answers the customer-service API would not take (reply window passed, quota, unknown
+# error): kept for operators, with the OpenID only as its hash and the text masked.
+wechat_dead_letters = sa.Table(
+    "wechat_dead_letters", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("openid_hash", sa.String(64), index=True),
+    sa.Column("msg_id", sa.String(64)),
+    sa.Column("text", sa.Text),
+    sa.Column("errcode", sa.Integer, nullable=True),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("attempts", sa.Integer),
+    sa.Column("created_at", sa.Float, index=True),
+)
+
+# Hotline staff: one account per person (password hash only), and what they did.
+staff_users = sa.Table(
+    "staff_users", metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.String(64)),
+    sa.Column("password_hash", sa.String(256)),
+    sa.Column("active", sa.Boolean, default=True),
+    sa.Column("failed_count", sa.Integer, default=0),
+    sa.Column("locked_until", sa.Float, nullable=True),
+    sa.Column("created_at", sa.Float),
+    sa.Column("last_login_at", sa.Float, nullable=True),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, index=True),
+    sa.Column("actor", sa.String(64), index=True),
+    sa.Column("action", sa.String(64), index=True),
+    sa.Column("target", sa.String(128), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+)
+
 MAX_FIELD = 4000
 
 
@@ -255,6 +301,89 @@ class Store:
             row = conn.execute(sa.select(wechat_messages.c.reply)
                                .where(wechat_messages.c.msg_id == msg_id)).first()
         return row[0] if row else None
+
+    def claim_nonce(self, key: str, body_hash: str, keep_s: float, now: float | None = None) -> str | None:
+        """Record a signed (timestamp, nonce); None the first time, else the body hash it
+        was first seen with. Rows older than ``keep_s`` are dropped."""
+        now = now or time.time()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(wechat_nonces.insert().values(key=key, body_hash=body_hash, created_at=now))
+                conn.execute(wechat_nonces.delete().where(wechat_nonces.c.created_at < now - keep_s))
+            return None
+        except sa.exc.IntegrityError:
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(wechat_nonces.c.body_hash).where(wechat_nonces.c.key == key)).first()
+            return row[0] if row else ""
+
+    def add_dead_letter(self, openid_hash: str, text: str, *, msg_id: str | None = None,
+                        errcode: int | None = None, reason: str = "", attempts: int = 0) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(wechat_dead_letters.insert().values(
+                openid_hash=openid_hash, msg_id=msg_id, text=mask_pii((text or "")[:MAX_FIELD]),
+                errcode=errcode, reason=mask_pii(reason[:200]), attempts=attempts, created_at=time.time()))
+            return int(res.inserted_primary_key[0])
+
+    def list_dead_letters(self, limit: int = 100) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(wechat_dead_letters)
+                                .order_by(wechat_dead_letters.c.created_at.desc()).limit(limit))
+            return [dict(r._mapping) for r in rows]
+
+    # -- staff accounts and the audit log ------------------------------------------------
+    def staff_get(self, username: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(staff_users).where(staff_users.c.username == username)).first()
+        return dict(row._mapping) if row else None
+
+    def staff_list(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(staff_users).order_by(staff_users.c.username))
+            return [{k: v for k, v in r._mapping.items() if k != "password_hash"} for r in rows]
+
+    def staff_put(self, username: str, password_hash: str, display_name: str | None = None) -> bool:
+        """Create the account or set its password (and unlock it); True when created."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            res = conn.execute(staff_users.update().where(staff_users.c.username == username).values(
+                password_hash=password_hash, failed_count=0, locked_until=None, active=True,
+                **({"display_name": display_name} if display_name else {})))
+            if res.rowcount:
+                return False
+            conn.execute(staff_users.insert().values(
+                username=username, display_name=display_name or username, password_hash=password_hash,
+                active=True, failed_count=0, locked_until=None, created_at=now))
+            return True
+
+    def staff_update(self, username: str, **values) -> None:
+        allowed = {"password_hash", "active", "failed_count", "locked_until", "last_login_at", "display_name"}
+        values = {k: v for k, v in values.items() if k in allowed}
+        with self.engine.begin() as conn:
+            conn.execute(staff_users.update().where(staff_users.c.username == username).values(**values))
+
+    def staff_record_failure(self, username: str) -> int:
+        """Count one failed sign-in atomically; returns the new count (0 if no such user)."""
+        with self.engine.begin() as conn:
+            conn.execute(staff_users.update().where(staff_users.c.username == username)
+                         .values(failed_count=staff_users.c.failed_count + 1))
+            count = conn.execute(sa.select(staff_users.c.failed_count)
+                                 .where(staff_users.c.username == username)).scalar()
+        return int(count or 0)
+
+    def audit(self, actor: str, action: str, target: str | None = None, detail: dict | str | None = None) -> None:
+        if isinstance(detail, dict):
+            detail = json.dumps(mask_obj(detail), ensure_ascii=False, default=str)
+        with self.engine.begin() as conn:
+            conn.execute(audit_log.insert().values(at=time.time(), actor=mask_pii((actor or "")[:64]), action=action[:64],
+                                                   target=mask_pii((target or "")[:128]) or None,
+                                                   detail=mask_pii(detail[:MAX_FIELD]) if detail else None))
+
+    def audit_list(self, limit: int = 200, actor: str | None = None) -> list[dict]:
+        q = sa.select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
+        if actor:
+            q = q.where(audit_log.c.actor == actor)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
 
     # -- rate limiting shared by workers -------------------------------------------------
     def rate_hit(self, key: str, window_s: int, now: float | None = None) -> int:

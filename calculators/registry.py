@@ -3,8 +3,9 @@
 Field names are the CLI flags in snake_case (``--contribution-years`` → ``contribution_years``;
 a ``--x/--no-x`` pair is the bool field ``x``). The HTTP API and the chat call
 ``run_calculator(name, inputs, today=None)`` with those names; strings are accepted for
-dates ("2023-05-20", "2023/5/20", "2023年5月20日"), numbers and booleans. ``today`` is only
-used to fill date fields marked ``default_today`` that were not given; nothing reads a clock.
+dates ("2023-05-20", "2023/5/20", "2023年5月20日"), numbers and booleans. ``today`` (a
+``datetime.date``, the day asked) is only used to fill date fields marked ``default_today``
+that were not given; nothing reads a clock.
 
 Bad input raises ``policydesk.errors.InputError(message_zh, message_en, field=...)``.
 """
@@ -16,6 +17,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from policydesk.errors import InputError
+from policydesk.dates import DATE_MAX, DATE_MIN
+from policydesk.inputs import check_text
 
 from calculators.benefits import benefits
 from calculators.loan_deferral import loan_deferral
@@ -23,9 +26,10 @@ from calculators.probation import probation
 from calculators.unemployment import unemployment
 from calculators.voucher import voucher
 
-# Sanity bounds on input (not policy): dates a person could mean, numbers a person could have.
-DATE_MIN = dt.date(1950, 1, 1)
-DATE_MAX = dt.date(2100, 1, 1) - dt.timedelta(days=1)
+# Sanity bounds on input (not policy): dates a person could mean (DATE_MIN..DATE_MAX, from
+# policydesk.dates) and, per numeric field, ``min``/``max`` a person could have. Every
+# number is checked against them before any arithmetic reads it.
+MAX_NUMBER_CHARS = 32   # "12.5" fits; a 400-digit number is refused before it is parsed
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,15 @@ class Field:
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
+    @property
+    def range_zh(self) -> str:
+        """The accepted range in words, for help texts and error messages."""
+        if self.type == "date":
+            return f"{DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()}"
+        if self.type in ("int", "float") and self.min is not None and self.max is not None:
+            return f"{self.min:g} 至 {self.max:g}"
+        return ""
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["choices"] = [asdict(c) for c in self.choices]
@@ -69,6 +82,9 @@ class CalculatorSpec:
     fields: tuple[Field, ...]
     function: Callable[..., dict]
     output_keys: tuple[str, ...]
+    # Groups of inputs that cannot all be true at once: at most one field of a group may be
+    # given as true (a bool) or given at all (any other type).
+    exclusive: tuple[tuple[str, ...], ...] = ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -163,6 +179,7 @@ CALCULATORS: dict[str, CalculatorSpec] = {
         ),
         function=probation,
         output_keys=("max_probation_months", "agreed_within_limit", "citations", "steps"),
+        exclusive=(("contract_months", "open_ended", "task_based"),),
     ),
     "benefits": CalculatorSpec(
         name="benefits",
@@ -207,7 +224,17 @@ def _bad(f: Field, zh: str, en: str) -> InputError:
     return InputError(f"“{f.label_zh}”{zh}", f"{f.name}: {en}", field=f.name)
 
 
+def _show(raw: Any, limit: int = 20) -> str:
+    """The value as typed, short enough to quote back in a message."""
+    text = str(raw)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def parse_value(f: Field, raw: Any) -> Any:
+    if isinstance(raw, (dict, list, tuple)):
+        raise _bad(f, "应是一个值，而不是一组值", "expected a single value")
+    if isinstance(raw, str):
+        check_text(raw, f.name, f.label_zh)
     if f.type == "date":
         return _parse_date(f, raw)
     if f.type in ("int", "float"):
@@ -226,42 +253,57 @@ def _parse_date(f: Field, raw: Any) -> dt.date:
         value = raw
     else:
         text = str(raw).translate(_FULLWIDTH_DIGITS)
-        m = _DATE_RE.match(text)
+        m = _DATE_RE.match(text) if len(text) <= 40 else None
         if not m:
-            raise _bad(f, f"不是有效日期：{raw}。请按“年-月-日”填写，例如 2023-05-20。",
-                       f"not a date: {raw!r} (use YYYY-MM-DD)")
+            raise _bad(f, f"不是有效日期：{_show(raw)}。请按“年-月-日”填写，例如 2023-05-20。",
+                       "not a date (use YYYY-MM-DD)")
         try:
             value = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
-            raise _bad(f, f"不是真实存在的日期：{raw}（请检查月份和日期，例如2月没有30日）。",
-                       f"impossible date: {raw!r}") from None
+            raise _bad(f, f"不是真实存在的日期：{_show(raw)}（请检查月份和日期，例如2月没有30日）。",
+                       "impossible date") from None
     if not DATE_MIN <= value <= DATE_MAX:
-        raise _bad(f, f"日期超出合理范围：{value.isoformat()}。", f"date out of range: {value.isoformat()}")
+        raise _bad(f, f"日期超出合理范围：{value.isoformat()}（应在 {f.range_zh}）。",
+                   f"date out of range: {value.isoformat()}")
     return value
+
+
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 def _parse_number(f: Field, raw: Any) -> int | float:
-    if isinstance(raw, bool):
-        raise _bad(f, f"应为数字：{raw}", f"not a number: {raw!r}")
-    if isinstance(raw, (int, float)):
-        value = raw
+    """A finite number within the field's range. Bounds are compared before any conversion
+    that could overflow (a 400-digit integer never becomes a float)."""
+    not_number = _bad(f, f"应为数字：{_show(raw)}", "not a number")
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        raise not_number
+    if isinstance(raw, str):
+        text = raw.translate(_FULLWIDTH_DIGITS).strip().replace("－", "-").replace("＋", "+")
+        if len(text) > MAX_NUMBER_CHARS or not _NUMBER_RE.fullmatch(text):
+            if len(text) > MAX_NUMBER_CHARS and _NUMBER_RE.fullmatch(text):
+                raise _out_of_range(f, raw)
+            raise not_number
+        value: int | float = int(text) if "." not in text else float(text)
     else:
-        text = str(raw).translate(_FULLWIDTH_DIGITS).strip()
-        try:
-            value = float(text) if f.type == "float" or "." in text else int(text)
-        except ValueError:
-            raise _bad(f, f"应为数字：{raw}", f"not a number: {raw!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise _bad(f, f"应为数字：{raw}", f"not a finite number: {raw!r}")
+        value = raw
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise not_number
+    if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
+        raise _out_of_range(f, raw)
     if f.type == "int":
-        if float(value) != int(value):
-            raise _bad(f, f"应为整数：{raw}", f"not a whole number: {raw!r}")
+        if isinstance(value, float) and not value.is_integer():
+            raise _bad(f, f"应为整数：{_show(raw)}", "not a whole number")
         value = int(value)
-    if f.min is not None and value < f.min:
-        raise _bad(f, f"不能小于{f.min:g}：{raw}", f"must be >= {f.min:g}, got {raw!r}")
-    if f.max is not None and value > f.max:
-        raise _bad(f, f"数值不合理（不能大于{f.max:g}）：{raw}", f"must be <= {f.max:g}, got {raw!r}")
+    elif isinstance(value, int):
+        value = float(value)
     return value
+
+
+def _out_of_range(f: Field, raw: Any) -> InputError:
+    shown = _show(raw)
+    if f.min is not None and f.min >= 0 and isinstance(raw, (int, float, str)) and str(raw).strip().startswith(("-", "－")):
+        return _bad(f, f"不能是负数：{shown}（应在 {f.range_zh}）", f"negative: must be in {f.min:g}..{f.max:g}")
+    return _bad(f, f"数值不合理：{shown}（应在 {f.range_zh}）", f"out of range: must be in {f.min:g}..{f.max:g}")
 
 
 def _parse_bool(f: Field, raw: Any) -> bool:
@@ -272,7 +314,7 @@ def _parse_bool(f: Field, raw: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _bad(f, f"应为“是”或“否”：{raw}", f"expected true/false, got {raw!r}")
+    raise _bad(f, f"应为“是”或“否”：{_show(raw)}", "expected true/false")
 
 
 def _parse_choice(f: Field, raw: Any) -> str:
@@ -281,8 +323,8 @@ def _parse_choice(f: Field, raw: Any) -> str:
         if text.lower() == c.value or text == c.label_zh or text in c.synonyms:
             return c.value
     allowed = "、".join(f"{c.value}（{c.label_zh}）" for c in f.choices)
-    raise _bad(f, f"不认识的选项：{raw}。可选：{allowed}。",
-               f"unknown choice {raw!r}; expected one of {', '.join(c.value for c in f.choices)}")
+    raise _bad(f, f"不认识的选项：{_show(raw)}。可选：{allowed}。",
+               f"unknown choice; expected one of {', '.join(c.value for c in f.choices)}")
 
 
 # ---------------------------------------------------------------- running
@@ -297,29 +339,52 @@ def get_spec(name: str) -> CalculatorSpec:
 
 
 def _canonical_inputs(spec: CalculatorSpec, inputs: dict) -> dict:
-    """Map input keys to field names (dashes → underscores; ``no_x``/``not_x`` → ``x`` False)."""
+    """Map input keys to field names (dashes → underscores; ``no_x``/``not_x`` → ``x`` False).
+
+    The same field given twice with different values (``pandemic_hardship`` true and
+    ``no_pandemic_hardship`` true) is a contradiction and refused."""
+    if not isinstance(inputs, dict):
+        raise InputError("计算器的输入应是一组“名称: 值”", "calculator inputs must be an object", field="inputs")
     out: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     names = {f.name: f for f in spec.fields}
     for key, raw in (inputs or {}).items():
+        check_text(str(key), "inputs", "输入项名称")
         key = str(key).strip().lstrip("-").replace("-", "_")
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             continue
-        if key in names:
-            out[key] = raw
-            continue
-        target = None
-        for f in spec.fields:
-            if f.type == "bool" and key in (f"no_{f.name}", f"not_{f.name}", *f.false_aliases):
-                target = f
+        target = names.get(key)
+        negated = False
+        if target is None:
+            for f in spec.fields:
+                if f.type == "bool" and key in (f"no_{f.name}", f"not_{f.name}", *f.false_aliases):
+                    target, negated = f, True
         if target is None:
             known = "、".join(names)
-            raise InputError(f"不认识的输入项“{key}”（{spec.title_zh}可用：{known}）。",
-                             f"unknown input {key!r} for {spec.name}", field=key)
-        out[target.name] = not _parse_bool(target, raw)
+            raise InputError(f"不认识的输入项“{_show(key)}”（{spec.title_zh}可用：{known}）。",
+                             f"unknown input for {spec.name}", field=_show(key, 40))
+        check_text(raw, target.name, target.label_zh)
+        value = (not parse_value(target, raw)) if negated else raw
+        if target.name in out:
+            if parse_value(target, out[target.name]) != parse_value(target, value):
+                raise InputError(f"“{target.label_zh}”前后矛盾：{given_as[target.name]} 与 {key} 不一致，请只保留一个。",
+                                 f"contradictory inputs {given_as[target.name]} and {key}", field=target.name)
+        out[target.name] = value
+        given_as[target.name] = key
     return out
 
 
-def _apply_defaults(spec: CalculatorSpec, values: dict, today: Any) -> None:
+def _check_exclusive(spec: CalculatorSpec, values: dict) -> None:
+    for group in spec.exclusive:
+        chosen = [n for n in group if n in values
+                  and (values[n] is True if spec.field(n).type == "bool" else values[n] is not None)]
+        if len(chosen) > 1:
+            labels = "”与“".join(spec.field(n).label_zh for n in chosen)
+            raise InputError(f"“{labels}”不能同时成立，请只选择一项。",
+                             f"contradictory inputs: {', '.join(chosen)}", field=chosen[-1])
+
+
+def _apply_defaults(spec: CalculatorSpec, values: dict, today: dt.date | None) -> None:
     for f in spec.fields:
         if f.name in values:
             continue
@@ -339,7 +404,7 @@ def _conditional_requirements(spec: CalculatorSpec, values: dict) -> list[Field]
     return missing
 
 
-def missing_fields(name: str, inputs: dict, today: Any = None) -> list[Field]:
+def missing_fields(name: str, inputs: dict, today: dt.date | None = None) -> list[Field]:
     """Required fields still missing (in ask order): the chat asks ``ask_zh`` for the first."""
     spec = get_spec(name)
     values = _canonical_inputs(spec, inputs)
@@ -348,11 +413,12 @@ def missing_fields(name: str, inputs: dict, today: Any = None) -> list[Field]:
     return missing + [f for f in _conditional_requirements(spec, values) if f not in missing]
 
 
-def validate(name: str, inputs: dict, today: Any = None) -> dict:
+def validate(name: str, inputs: dict, today: dt.date | None = None) -> dict:
     """Typed, complete inputs for calculator ``name`` or InputError naming the field."""
     spec = get_spec(name)
     raw = _canonical_inputs(spec, inputs)
     values = {k: parse_value(spec.field(k), v) for k, v in raw.items()}
+    _check_exclusive(spec, values)
     _apply_defaults(spec, values, today)
     missing = [f for f in spec.fields if f.required and f.name not in values]
     missing += _conditional_requirements(spec, values)
@@ -363,7 +429,7 @@ def validate(name: str, inputs: dict, today: Any = None) -> dict:
     return values
 
 
-def run_calculator(name: str, inputs: dict, today: Any = None) -> dict:
+def run_calculator(name: str, inputs: dict, today: dt.date | None = None) -> dict:
     """Validate ``inputs`` (snake_case field names) and run calculator ``name``.
 
     Returns the contract JSON (see DESIGN.md) plus ``calculator``, ``title_zh``, ``summary``

@@ -170,7 +170,7 @@ def run_bench(scales=(1, 10, 100), quick: bool = False, with_api: bool = True, p
 
     if with_api:
         try:
-            result["api"] = bench_api(workers=(1,) if quick else (1, 2), seconds=5.0 if quick else 10.0,
+            result["api"] = bench_api(workers=(2,), seconds=5.0 if quick else 15.0, concurrency=4,
                                       progress=progress)
         except Exception as exc:  # the API bench is optional; report rather than fail
             result["api"] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -193,4 +193,29 @@ def print_bench(result: dict) -> None:
         print(f"目标：ask p50（新问题）{t['ask_p50_ms']} ms ≤ 4×向量化 {t['limit_ms']} ms："
               f"{'达标' if t['met'] else '未达标'}")
     api = result.get("api")
-    print(f"API 压测：{api if isinstance(api, str) else api}")
+    if isinstance(api, dict) and api.get("runs"):
+        print_api(api)
+    else:
+        print(f"API 压测：{api}")
+
+
+def print_api(api: dict) -> None:
+    """The load figures, each named for what it is."""
+    c = api["ceiling"]
+    print(f"API 压测（POST /api/ask，{api['concurrency']} 个并发客户端，每轮 {api['seconds']} s，{api['cpus']} 核）")
+    print(f"  上限（仅向量化）：单次查询向量化 CPU {c['embedding_cpu_ms']} ms（墙钟 {c['embedding_wall_ms']} ms，"
+          f"{c['threads']} 线程）→ {c['ceiling_rps']} 次/秒")
+    for r in api["runs"]:
+        d, rep = r["distinct"], r["repeated"]
+        print(f"  {r['workers']} 个进程 × {r['threads_per_worker']} 线程：")
+        print(f"    互不相同的问题（无缓存命中）：{d['rps']} 次/秒，p50 {d['p50_ms']} / p95 {d['p95_ms']} / "
+              f"p99 {d['p99_ms']} ms，错误 {d['errors']}")
+        print(f"    重复的问题（缓存命中）：    {rep['rps']} 次/秒，p50 {rep['p50_ms']} / p95 {rep['p95_ms']} / "
+              f"p99 {rep['p99_ms']} ms，错误 {rep['errors']}")
+        under = r.get("distinct_with_wechat")
+        if under and under.get("wechat"):
+            w = under["wechat"]
+            print(f"    同时微信回调：API {under['rps']} 次/秒 p99 {under['p99_ms']} ms；微信被动回复 "
+                  f"p50 {w['p50_ms']} / p99 {w['p99_ms']} ms，{w['replied_in_time']}/{w['messages']} 条在时限内")
+    if api.get("distinct_share_of_ceiling") is not None:
+        print(f"  互不相同的问题达到上限的 {api['distinct_share_of_ceiling']:.0%}")

@@ -24,7 +24,8 @@ def calc():
 
 def _option(f: Field):
     required = "（必填）" if f.required else ""
-    text = f"{f.label_zh}{required} / {f.help_en}"
+    bounds = f"（范围 {f.range_zh}）" if f.range_zh else ""
+    text = f"{f.label_zh}{required}{bounds} / {f.help_en}"
     if f.type == "bool":
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"

@@ -8,6 +8,7 @@ The layers each command needs are imported inside that command: loading the sear
 `ingest`, `serve` only, not by `calc`, `docs` or `--help`."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,9 +17,10 @@ import click
 from assistant.render import citation_label, terminal_text
 from cli.calc import calc
 from cli.output import emit, handle_errors, json_option
+from cli.staff import staff
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
-from policydesk.settings import get_settings
+from policydesk.settings import get_settings, threads_per_worker
 from retrieval.documents import load_documents
 
 
@@ -168,18 +170,30 @@ def eval_command(file, k, as_json):
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="工作进程数；2 个以上时主进程会重启意外退出的进程 / worker processes (a supervisor restarts any that die)")
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="每个进程的计算线程数（默认：CPU 核数 ÷ 进程数）/ compute threads per worker (default: cores ÷ workers)")
 @json_option
 @handle_errors
-def serve(host, port, workers, as_json):
-    """Serve the JSON API, the WeChat H5 page, widget.js and the WeChat callback."""
+def serve(host, port, workers, threads, as_json):
+    """Serve the JSON API, the WeChat H5 page, widget.js and the WeChat callback.
+
+    Forwarded headers (X-Forwarded-For) are believed only from the proxies named in
+    POLICYDESK_TRUST_PROXY; uvicorn's own proxy handling is off, so a client cannot choose
+    its address by sending the header."""
+    import os
+
     import uvicorn
 
+    threads = threads or threads_per_worker(workers)
+    os.environ["OMP_NUM_THREADS"] = str(threads)       # the embedder's OpenMP pool, per worker
     if as_json:
-        click.echo(json.dumps({"host": host, "port": port, "workers": workers}))
+        click.echo(json.dumps({"host": host, "port": port, "workers": workers, "threads": threads}))
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                proxy_headers=False, forwarded_allow_ips="", server_header=False,
+                timeout_graceful_shutdown=10, log_level="info")
 
 
 @cli.command()
@@ -252,9 +266,13 @@ def parse_scales(text: str) -> list[int]:
 
 
 cli.add_command(calc)
+cli.add_command(staff)
 
 
 def main():
+    from policydesk.privacy import install_log_masking
+
+    install_log_masking()
     cli(prog_name="policydesk")
 
 

@@ -1,3 +1,4 @@
-"""policydesk core: settings and errors shared by every layer.
+"""The ground every layer stands on: settings, typed errors, privacy masking, calendar
+arithmetic and the Chinese-numeral parser.
 
-Nothing here imports an interface framework (click, streamlit, fastapi)."""
+It imports no layer of ours and no interface framework (tests/test_layers.py)."""

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+import unicodedata
 
 from dateutil.relativedelta import relativedelta
 
 from policydesk.errors import InputError
+from policydesk.inputs import check_text, label
 
 
 def month_end(year: int, month: int) -> int:
@@ -32,15 +35,38 @@ def zh_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def parse_day(value: str | dt.date, *, field: str = "today") -> dt.date:
-    """A day given at an edge (CLI flag, question set, form) as YYYY-MM-DD; InputError
-    naming ``field`` otherwise."""
+# The days the assistant reasons about: ``today`` and any date a calculator reads. Sanity
+# bounds on input, not policy; date arithmetic on them (months added, a year of leave, a
+# 60-day deadline) stays far inside what ``datetime.date`` can hold.
+DATE_MIN = dt.date(1950, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+
+
+def parse_day(value: str | dt.date, *, field: str = "today", label_zh: str | None = None) -> dt.date:
+    """A day given at an edge (CLI flag, API field, question set, form) as YYYY-MM-DD,
+    between DATE_MIN and DATE_MAX; InputError naming ``field`` otherwise. The value is
+    quoted back only in part, so a 400-character string does not come back whole."""
+    name = label_zh or label(field)
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"日期格式不对：{value}，请用 YYYY-MM-DD", f"bad date for {field}: {value!r}",
-                         field=field) from None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = unicodedata.normalize("NFKC", check_text(str(value), field, name)).strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            shown = text[:20] + ("…" if len(text) > 20 else "")
+            raise InputError(f"日期格式不对：{shown}，请用 YYYY-MM-DD（例如 2023-03-01）",
+                             f"bad date for {field} (use YYYY-MM-DD)", field=field) from None
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise InputError(f"“{name}”超出范围：{value.isoformat()}，只能是 {DATE_MIN.year} 年到 {DATE_MAX.year} 年之间的日期",
+                         f"{field}: {value.isoformat()} outside {DATE_MIN}..{DATE_MAX}", field=field)
+    return value
+
+
+def optional_day(value, field: str = "today") -> dt.date | None:
+    """``parse_day``, or None when no day was given (the API's optional ``today``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_day(value, field=field)

@@ -6,12 +6,16 @@ class PolicydeskError(Exception):
     """Base error. ``message_zh`` is shown to people; ``message_en`` goes to logs."""
 
     exit_code = 1
+    http_status = 503
 
-    def __init__(self, message_zh: str, message_en: str | None = None, *, field: str | None = None):
+    def __init__(self, message_zh: str, message_en: str | None = None, *, field: str | None = None,
+                 status: int | None = None):
         super().__init__(message_en or message_zh)
         self.message_zh = message_zh
         self.message_en = message_en or message_zh
         self.field = field
+        if status is not None:
+            self.http_status = status
 
     def to_dict(self) -> dict:
         out = {"error": self.message_zh, "error_en": self.message_en}
@@ -26,9 +30,11 @@ class PolicydeskError(Exception):
 
 
 class InputError(PolicydeskError):
-    """Bad input from a user: the CLI exits 2, the API answers 400/422."""
+    """Bad input from a user: the CLI exits 2, the API answers 400 (or 422 for text that is
+    not valid at all: broken encoding, control characters)."""
 
     exit_code = 2
+    http_status = 400
 
 
 class IndexMissingError(PolicydeskError):

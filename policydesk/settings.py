@@ -38,7 +38,24 @@ class Settings:
     max_body_bytes: int = 16384
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
-    trust_proxy: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or networks
+    # (POLICYDESK_TRUST_PROXY="127.0.0.1,10.0.0.0/8"); empty = the peer address is the client.
+    trusted_proxies: tuple[str, ...] = ()
+    # /wechat is called by WeChat's servers (a few addresses for every follower), so its
+    # per-address budget is larger than a browser's; it still caps one address that rotates
+    # FromUserName to beat the per-OpenID limit.
+    rate_limit_wechat_ip: int = 600
+    wechat_secret: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_timestamp_window_s: int = 300
+    wechat_send_attempts: int = 3
+    # Staff console sign-in: failures before an account is locked, and for how long.
+    staff_max_failures: int = 5
+    staff_lockout_s: int = 900
+
+    @property
+    def trust_proxy(self) -> bool:
+        return bool(self.trusted_proxies)
     # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml
     # (山西 + 全国 in this project); the first listed that is not 全国 is the home province.
     regions: tuple[str, ...] | None = None
@@ -86,10 +103,42 @@ class Settings:
             max_body_bytes=int(_env("POLICYDESK_MAX_BODY_BYTES", "16384")),
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
-            trust_proxy=(_env("POLICYDESK_TRUST_PROXY", "0") or "0").lower() in ("1", "true", "yes"),
+            trusted_proxies=_proxies(_env("POLICYDESK_TRUST_PROXY", "") or ""),
+            rate_limit_wechat_ip=int(_env("POLICYDESK_RATE_LIMIT_WECHAT_IP", "600")),
+            wechat_secret=_env("POLICYDESK_WECHAT_SECRET"),
+            wechat_api_base=(_env("POLICYDESK_WECHAT_API_BASE", "https://api.weixin.qq.com") or "").rstrip("/"),
+            wechat_timestamp_window_s=int(_env("POLICYDESK_WECHAT_TIMESTAMP_WINDOW", "300")),
+            wechat_send_attempts=int(_env("POLICYDESK_WECHAT_SEND_ATTEMPTS", "3")),
+            staff_max_failures=int(_env("POLICYDESK_STAFF_MAX_FAILURES", "5")),
+            staff_lockout_s=int(_env("POLICYDESK_STAFF_LOCKOUT", "900")),
             embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
             regions=parse_regions(_env("POLICYDESK_REGIONS")),
         )
+
+
+def _proxies(text: str) -> tuple[str, ...]:
+    """The proxy addresses named in POLICYDESK_TRUST_PROXY. Anything that is not an address
+    or network (the old ``1``/``true``) trusts nobody: believing any sender's
+    X-Forwarded-For would let every client pick its own rate-limit key."""
+    import ipaddress
+
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            continue
+    return tuple(out)
+
+
+def threads_per_worker(workers: int, cpus: int | None = None) -> int:
+    """Compute threads for each API worker: the cores shared out among the workers, at least
+    one, so two workers on two cores do not each start two embedding threads and fight."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, cpus // max(1, workers))
 
 
 def parse_regions(value: str | None) -> tuple[str, ...] | None:

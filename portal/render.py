@@ -68,3 +68,18 @@ def markdown_safe(text: str) -> str:
     strike text through."""
     text = (text or "").replace("$", r"\$").replace("~", r"\~")
     return text.replace("\n", "  \n")
+
+
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@=^\"'])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)(?=\\[:.])")
+
+
+def markdown_escape(text) -> str:
+    """Any text (a citizen's question or comment, a title) made safe for st.markdown and
+    Markdown labels: every ASCII punctuation mark that Markdown or HTML could read is
+    backslash-escaped, so ``![](https://x/p.png)`` and ``[点此](https://…)`` show as typed
+    instead of loading an image or drawing a link; a word joiner (U+2060, invisible) after
+    ``http``/``www`` keeps GFM from turning a bare address into a link; line breaks stay."""
+    text = _MD_PUNCTUATION.sub(r"\\\1", str(text or ""))
+    text = _AUTOLINK.sub("\\1\u2060", text)
+    return text.replace("\r\n", "\n").replace("\n", "  \n")

@@ -3,7 +3,6 @@ the Answer record of any logged conversation, the worklist, and the 口径库.""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import uuid
 from datetime import date
@@ -11,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from assistant import render as answer_render
+from assistant.staff import StaffAccounts
 from policydesk.errors import PolicydeskError
 from assistant.service import get_assistant
 from portal import render, resources, text as T, widgets
@@ -19,25 +19,31 @@ log = logging.getLogger("policydesk.portal")
 SEARCH_FETCH = 40   # passages fetched before filtering by document/publisher/date
 
 
-def _password_tag(password: str) -> str:
-    return hashlib.sha256(password.encode("utf-8")).hexdigest()
-
-
 def render_page() -> None:
-    st.set_page_config(layout="wide")   # passages and records read better wide
+    """The console: its own Streamlit app (staff_app.py, on its own port), never a page of
+    the citizen portal, so a deployment can keep it off the public network."""
     widgets.page_css()
     st.title(f":material/support_agent: {T.STAFF_TITLE}")
-    password = resources.settings().staff_password
-    if not password:
+    store = resources.store_or_none()
+    if store is None:
+        return
+    accounts = StaffAccounts.from_settings(store, resources.settings())
+    if not accounts.has_accounts():
         st.warning(T.STAFF_DISABLED, icon=":material/lock:")
         return
     ss = st.session_state
-    # The session remembers which password it logged in with; changing it logs everyone out.
-    if ss.get("staff_auth") != _password_tag(password):
-        _login(password)
+    user = ss.get("staff_user")
+    if user:   # an account disabled or locked meanwhile ends its sessions at the next click
+        row = store.staff_get(user)
+        if not row or not row.get("active"):
+            ss.pop("staff_user", None)
+            user = None
+    if not user:
+        _login(accounts)
         return
     with st.sidebar:
-        st.button(T.STAFF_LOGOUT, on_click=lambda: ss.pop("staff_auth", None), width="stretch")
+        st.caption(T.STAFF_SIGNED_IN.format(name=render.markdown_escape(ss.get("staff_name") or user)))
+        st.button(T.STAFF_LOGOUT, on_click=_logout, width="stretch")
         # Index progress: a law library answers by full text while its vectors fill in.
         st.caption(get_assistant().index_status()["summary"])
     search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
@@ -51,15 +57,33 @@ def render_page() -> None:
         _faq_tab()
 
 
-def _login(password: str) -> None:
+def actor() -> str:
+    """The signed-in staff member, for the audit log and the 口径库's author field."""
+    return st.session_state.get("staff_user") or "-"
+
+
+def _login(accounts: StaffAccounts) -> None:
     with st.form("staff_login"):
-        entered = st.text_input(T.STAFF_PASSWORD, type="password", key="staff_password_input")
+        username = st.text_input(T.STAFF_USERNAME, key="staff_username_input", max_chars=64)
+        password = st.text_input(T.STAFF_PASSWORD, type="password", key="staff_password_input", max_chars=256)
         if st.form_submit_button(T.STAFF_LOGIN, type="primary"):
-            if hmac.compare_digest(entered.encode("utf-8"), password.encode("utf-8")):
-                st.session_state["staff_auth"] = _password_tag(password)
+            result = accounts.sign_in(username, password)
+            if result.ok:
+                st.session_state["staff_user"] = result.username
+                st.session_state["staff_name"] = result.display_name
                 st.rerun()
             else:
-                st.error(T.STAFF_BAD_PASSWORD)
+                st.error(result.message)
+
+
+def _logout() -> None:
+    user = st.session_state.pop("staff_user", None)
+    st.session_state.pop("staff_name", None)
+    if user:
+        try:
+            resources.assistant_store().audit(user, "logout")
+        except Exception:  # noqa: BLE001 - signing out must work even if the audit write fails
+            log.warning("portal: could not audit a logout")
 
 
 # -- search ---------------------------------------------------------------------------------
@@ -94,8 +118,9 @@ def _search_tab() -> None:
         c = p.get("citation") or {}
         with st.container(border=True):
             st.markdown(T.SEARCH_HIT.format(rank=rank, score=f"{float(p.get('score') or 0):.4f}",
-                                            title=c.get("title", ""), publisher=c.get("publisher", ""),
-                                            date=c.get("date", "")))
+                                            title=render.markdown_escape(c.get("title", "")),
+                                            publisher=render.markdown_escape(c.get("publisher", "")),
+                                            date=render.markdown_escape(c.get("date", ""))))
             st.markdown(f'<div class="pd-passage">{answer_render.highlight_terms(p.get("text", ""), terms)}</div>',
                         unsafe_allow_html=True)
             cid = _citation_id(c)
@@ -214,7 +239,7 @@ def _log_tab() -> None:
     if typed:
         record = store.get_conversation(typed)
         if record is None:
-            st.warning(T.LOG_NOT_FOUND.format(id=typed))
+            st.warning(T.LOG_NOT_FOUND.format(id=render.markdown_escape(typed[:64])))
             return
         widgets.answer_record(record)
         return
@@ -249,11 +274,13 @@ def _worklist_tab() -> None:
         status = T.STATUS_LABELS.get(item["status"], item["status"])
         if item.get("thumbs_down"):
             status += "　" + T.WORK_THUMBS_DOWN
+        # Citizen text is escaped before it meets Markdown: a question or comment cannot
+        # load an image or draw a link in the staff browser.
         with st.expander(T.WORK_ITEM.format(when=render.when(item["created_at"]), status=status,
-                                            question=item["question"][:60])):
+                                            question=render.markdown_escape(item["question"][:60]))):
             st.text(item.get("answer") or "")
             for comment in comments.get(item["id"]) or ([item["comment"]] if item.get("comment") else []):
-                st.markdown(T.WORK_COMMENT.format(comment=render.markdown_safe(comment)))
+                st.markdown(T.WORK_COMMENT.format(comment=render.markdown_escape(comment)))
             st.button(T.WORK_WRITE_FAQ, key=f"work_faq_{item['id']}", on_click=_draft_from_question,
                       args=(item["question"],))
             if st.toggle(T.WORK_SHOW_RECORD, key=f"work_rec_{item['id']}"):
@@ -282,7 +309,7 @@ def _faq_tab() -> None:
     ss.setdefault("faq_picked", {})
     editing = ss.get("faq_editing")
     if editing:
-        st.info(T.FAQ_EDITING.format(question=ss.get("faq_q", "")[:40]))
+        st.info(T.FAQ_EDITING.format(question=render.markdown_escape(ss.get("faq_q", "")[:40])))
         st.button(T.FAQ_NEW, key="faq_new", on_click=_faq_reset)
     st.markdown(f"**{T.FAQ_CITATIONS}**")
     picked = ss["faq_picked"]
@@ -290,7 +317,8 @@ def _faq_tab() -> None:
         st.caption(T.FAQ_NO_CITATIONS)
     for cid, c in list(picked.items()):
         cols = st.columns([6, 1])
-        cols[0].markdown(f"- {answer_render.citation_label(c)}：“{answer_render.citation_quote(c)[:80]}”")
+        cols[0].markdown(f"- {render.markdown_escape(answer_render.citation_label(c))}："
+                         f"“{render.markdown_escape(answer_render.citation_quote(c)[:80])}”")
         cols[1].button(":material/close:", key=f"unpick_{cid}", on_click=_toggle_pick, args=(c,))
     with st.form("faq_form"):
         st.text_area(T.FAQ_QUESTION, key="faq_q", height=70, max_chars=resources.settings().max_question_chars)
@@ -308,11 +336,13 @@ def _faq_tab() -> None:
     for e in entries:
         active = e["status"] == "active"
         with st.container(border=True):
-            st.markdown(f"**{T.FAQ_ITEM.format(status=T.FAQ_ACTIVE if active else T.FAQ_RETIRED_LABEL, question=render.markdown_safe(e['question']))}**")
+            st.markdown(f"**{T.FAQ_ITEM.format(status=T.FAQ_ACTIVE if active else T.FAQ_RETIRED_LABEL, question=render.markdown_escape(e['question']))}**")
             st.text(e["answer"])
             for n, c in enumerate(e.get("citations") or [], 1):
-                st.caption(f"[{n}] {answer_render.citation_label(c)}：“{answer_render.citation_quote(c)[:80]}”")
-            st.caption(T.FAQ_UPDATED.format(when=render.when(e.get("updated_at")), author=e.get("author") or ""))
+                st.caption(f"\\[{n}\\] {render.markdown_escape(answer_render.citation_label(c))}："
+                           f"“{render.markdown_escape(answer_render.citation_quote(c)[:80])}”")
+            st.caption(T.FAQ_UPDATED.format(when=render.when(e.get("updated_at")),
+                                            author=render.markdown_escape(e.get("author") or "")))
             if active:
                 c1, c2 = st.columns(2)
                 c1.button(T.FAQ_EDIT, key=f"faq_edit_{e['id']}", on_click=_faq_edit, args=(e,))
@@ -335,8 +365,11 @@ def _faq_save() -> None:
     ss = st.session_state
     try:
         store = resources.assistant_store()
-        store.faq_save(ss.get("faq_q", ""), ss.get("faq_a", ""), list(ss.get("faq_picked", {}).values()),
-                       faq_id=ss.get("faq_editing"), author="staff")
+        editing = ss.get("faq_editing")
+        saved = store.faq_save(ss.get("faq_q", ""), ss.get("faq_a", ""), list(ss.get("faq_picked", {}).values()),
+                               faq_id=editing, author=actor())
+        store.audit(actor(), "faq_edit" if editing else "faq_create", saved,
+                    detail={"question": ss.get("faq_q", "")[:200], "answer": ss.get("faq_a", "")[:500]})
     except PolicydeskError as exc:
         ss["faq_message"] = ("error", exc.message_zh)
         return
@@ -351,7 +384,9 @@ def _faq_save() -> None:
 def _faq_retire(faq_id: str) -> None:
     ss = st.session_state
     try:
-        resources.assistant_store().faq_retire(faq_id)
+        store = resources.assistant_store()
+        store.faq_retire(faq_id)
+        store.audit(actor(), "faq_retire", faq_id)
         ss["faq_message"] = ("ok", T.FAQ_RETIRED)
     except Exception:  # noqa: BLE001
         log.exception("portal: faq retire failed")

@@ -110,13 +110,15 @@ RESULT_VALUES = {
 
 # -- staff console ------------------------------------------------------------------------
 STAFF_TITLE = "热线工作台"
-STAFF_DISABLED = ("工作台未启用：没有设置工作人员密码。\n\n"
-                  "启用方法：设置环境变量 `POLICYDESK_STAFF_PASSWORD`（例如 "
-                  "`export POLICYDESK_STAFF_PASSWORD=请换成强密码`），然后重新启动门户。")
-STAFF_PASSWORD = "工作人员密码"
+STAFF_DISABLED = ("工作台未启用：还没有工作人员账号。\n\n"
+                  "请管理员在服务器上为每位工作人员建立账号：`policydesk staff add 用户名`"
+                  "（按提示输入两次密码，至少 10 个字符），然后刷新本页。")
+STAFF_USERNAME = "用户名"
+STAFF_PASSWORD = "密码"
 STAFF_LOGIN = "登录"
 STAFF_LOGOUT = "退出登录"
-STAFF_BAD_PASSWORD = "密码不正确。"
+STAFF_SIGNED_IN = "当前用户：{name}"
+STAFF_PAGE_TITLE = "热线工作台 · 民生政策助手"
 STAFF_TABS = (":material/search: 检索", ":material/receipt_long: 对话记录", ":material/assignment: 待处理", ":material/library_books: 口径库")
 
 SEARCH_BOX = "查询（输入群众的问题或关键词）"

@@ -44,16 +44,18 @@ def answer_record(record: dict) -> None:
     c1, c2 = st.columns(2)
     c1.metric(T.RECORD_STATUS, T.STATUS_LABELS.get(status, status))
     c2.metric(T.RECORD_TOTAL, f"{total:.0f} ms")
-    st.markdown(f"**{T.RECORD_QUESTION}**：{_esc(record.get('question'))}")
+    # Citizen text goes through Markdown escaping (not just HTML escaping): a question may
+    # not become an image or a link in the staff browser.
+    st.markdown(f"**{T.RECORD_QUESTION}**：{render.markdown_escape(record.get('question'))}")
     if record.get("normalized") and record.get("normalized") != record.get("question"):
-        st.markdown(f"**{T.RECORD_NORMALIZED}**：{_esc(record.get('normalized'))}")
+        st.markdown(f"**{T.RECORD_NORMALIZED}**：{render.markdown_escape(record.get('normalized'))}")
     if record.get("intent") or record.get("slots"):
-        st.markdown(f"**{T.RECORD_INTENT}**：`{record.get('intent')}` "
-                    f"`{json.dumps(record.get('slots') or {}, ensure_ascii=False)}`")
+        st.markdown(f"**{T.RECORD_INTENT}**：{render.markdown_escape(record.get('intent'))} "
+                    f"{render.markdown_escape(json.dumps(record.get('slots') or {}, ensure_ascii=False))}")
     st.markdown(f"**{T.RECORD_ANSWER}**：")
     st.text(record.get("answer") or "")
     if record.get("coverage"):
-        st.markdown(f"**{T.RECORD_COVERAGE}**：`{json.dumps(record['coverage'], ensure_ascii=False)}`")
+        st.markdown(f"**{T.RECORD_COVERAGE}**：{render.markdown_escape(json.dumps(record['coverage'], ensure_ascii=False))}")
     if steps:
         st.markdown(f"**{T.RECORD_STEPS}**")
         rows = []
@@ -76,7 +78,7 @@ def answer_record(record: dict) -> None:
     if record.get("citations"):
         st.markdown(f"**{T.RECORD_CITATIONS}**")
         for line in answer_render.citation_lines(record["citations"]):
-            st.markdown(_esc(line))
+            st.markdown(render.markdown_escape(line))
     st.caption(T.RECORD_RAW)
     st.json(record, expanded=False)
 

@@ -15,7 +15,8 @@ def run(answer, ctx):
         text = rewrite(llm, answer.question, ctx.deterministic, answer.citations,
                        ctx.services.settings.llm_timeout_s)
     except Exception as exc:  # timeouts and model errors leave the deterministic answer
-        answer.llm["reason"] = f"llm failed: {type(exc).__name__}: {exc}"[:300]
+        # The kind of failure only: a client library's message may carry URLs or input.
+        answer.llm["reason"] = f"llm failed: {type(exc).__name__}"
         return {"error": answer.llm["reason"]}
     answer.llm["reply"] = text
     answer.answer = text

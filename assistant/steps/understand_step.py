@@ -45,7 +45,7 @@ def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]
         choice = choose_calculator(ctx.services.llm, answer.normalized, ctx.today, specs,
                                    {n: calculator_title(n) for n in specs}, ctx.services.settings.llm_timeout_s)
     except Exception as exc:
-        return fresh, {"llm_choice": None, "llm_error": f"{type(exc).__name__}: {exc}"[:200]}
+        return fresh, {"llm_choice": None, "llm_error": type(exc).__name__}
     if choice is None:
         return fresh, {"llm_choice": None}
     name, args = choice

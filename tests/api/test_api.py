@@ -139,10 +139,16 @@ def test_feedback_finds_answers_whose_id_looks_like_a_number(client, fake, monke
     import assistant.answer as answer_module
 
     monkeypatch.setattr(answer_module.uuid, "uuid4", lambda: type("U", (), {"hex": "8f584081058045689a6691a2d6360dd8"})())
-    answer = client.post("/api/ask", json={"question": "爱心消费券", "session_id": "s-13812345678"}).json()
+    answer = client.post("/api/ask", json={"question": "爱心消费券", "session_id": "s-8f58408105804568"}).json()
     assert answer["id"] == "8f584081058045689a6691a2d6360dd8"
     assert client.post("/api/feedback", json={"answer_id": answer["id"], "rating": 1}).status_code == 200
-    assert fake.store.list_conversations(session_id="s-13812345678")
+    assert fake.store.list_conversations(session_id="s-8f58408105804568")
+
+
+def test_a_session_id_carrying_a_phone_number_is_refused_not_stored(client, fake):
+    r = client.post("/api/ask", json={"question": "爱心消费券", "session_id": "s-13812345678"})
+    assert_chinese_error(r, 422, "session_id")
+    assert "13812345678" not in r.text and fake.calls == []
 
 
 # -- the real assistant over the ingested corpus ----------------------------------------------

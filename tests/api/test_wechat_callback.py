@@ -23,7 +23,7 @@ class FakeSender(CustomerServiceSender):
         self.sent: list[tuple[str, str]] = []
         self.event = threading.Event()
 
-    def send_text(self, openid, text):
+    def send_text(self, openid, text, msg_id=None):
         self.sent.append((openid, text))
         self.event.set()
 
@@ -35,16 +35,18 @@ def text_xml(content="爱心消费券每人多少钱", msg_id="1001", openid="oU
             f"<MsgId>{msg_id}</MsgId>{extra}</xml>")
 
 
-def post_plain(client, xml, token=TOKEN, nonce="nonce1"):
-    ts = str(int(time.time()))
+def post_plain(client, xml, token=TOKEN, nonce=None, ts=None):
+    nonce = nonce or os.urandom(6).hex()
+    ts = str(int(time.time())) if ts is None else str(ts)
     sig = reference_signature(token, ts, nonce)
     body = xml.encode("utf-8") if isinstance(xml, str) else xml
     return client.post(f"/wechat?signature={sig}&timestamp={ts}&nonce={nonce}&openid=oUser1", content=body,
                        headers={"content-type": "text/xml"})
 
 
-def post_safe(client, inner_xml, token=TOKEN, nonce="nonce2", appid=APPID, tamper_sig=False):
-    ts = str(int(time.time()))
+def post_safe(client, inner_xml, token=TOKEN, nonce=None, appid=APPID, tamper_sig=False, ts=None):
+    nonce = nonce or os.urandom(6).hex()
+    ts = str(int(time.time())) if ts is None else str(ts)
     encrypted = reference_encrypt(AES_KEY, appid, inner_xml, os.urandom(16))
     msg_sig = reference_signature(token, ts, nonce, encrypted)
     if tamper_sig:
@@ -76,11 +78,11 @@ def wx(make_client):
 
 # -- URL verification ----------------------------------------------------------------------------
 def test_get_verification_echoes_only_with_a_good_signature(wx):
-    ts, nonce = "1700000000", "abc"
+    ts, nonce = str(int(time.time())), "abc"
     sig = reference_signature(TOKEN, ts, nonce)
     r = wx.get(f"/wechat?signature={sig}&timestamp={ts}&nonce={nonce}&echostr=hello123")
     assert r.status_code == 200 and r.text == "hello123"
-    r = wx.get(f"/wechat?signature={sig}&timestamp=1700000001&nonce={nonce}&echostr=hello123")
+    r = wx.get(f"/wechat?signature={sig}&timestamp={int(ts) + 1}&nonce={nonce}&echostr=hello123")
     assert r.status_code == 403 and "hello123" not in r.text
     assert wx.get("/wechat?echostr=x").status_code == 403
 

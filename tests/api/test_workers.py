@@ -176,13 +176,28 @@ def test_two_workers_share_conversations_and_feedback_in_postgresql(served_home,
 
 
 # -- the benchmark policydesk bench calls ----------------------------------------------------------
-def test_bench_api_reports_latency_and_throughput_for_one_and_two_workers(served_home):
+def test_bench_api_reports_distinct_and_repeated_figures_and_the_ceiling(served_home):
     result = bench_api(workers=(1, 2), seconds=1.5, concurrency=2, home=served_home)
     assert [r["workers"] for r in result["runs"]] == [1, 2]
     for run in result["runs"]:
-        assert run["ok"] > 0 and run["errors"] == 0, run
-        assert 0 < run["p50_ms"] <= run["p95_ms"] and run["rps"] > 0
-        assert 1 <= run["warm_workers"] <= run["workers"]
+        for kind in ("distinct", "repeated"):
+            figures = run[kind]
+            assert figures["ok"] > 0 and figures["errors"] == 0, figures
+            assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"] and figures["rps"] > 0
+        assert run["rps"] == run["distinct"]["rps"]          # the headline is the distinct figure
+        wechat = run["distinct_with_wechat"]["wechat"]
+        assert wechat["messages"] > 0 and wechat["errors"] == 0 and wechat["p99_ms"] > 0
+        assert 1 <= run["warm_workers"] <= run["workers"] and run["threads_per_worker"] >= 1
+    ceiling = result["ceiling"]
+    assert ceiling["embedding_cpu_ms"] > 0 and ceiling["ceiling_rps"] == pytest.approx(
+        ceiling["cpus"] * 1000 / ceiling["embedding_cpu_ms"], rel=0.01)
     # The benchmark used a throw-away database, not the home's conversation log.
     assert not any(r["question"] == "试用期最长几个月？" for r in
                    Store(f"sqlite:///{served_home / 'policydesk.sqlite3'}").list_conversations(limit=1000))
+
+
+def test_distinct_questions_are_all_different():
+    from cli.loadtest import distinct_questions
+
+    questions = distinct_questions(3000)
+    assert len(questions) == len(set(questions)) == 3000

@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # portal_helpers
 APP = ROOT / "streamlit_app.py"
+STAFF_APP = ROOT / "staff_app.py"
+STAFF_USER = "li.hotline"
 STAFF_PASSWORD = "hotline-test-pw"
 
 
@@ -26,9 +28,17 @@ def _drop_cached_assistants():
     st.cache_resource.clear()
 
 
+def add_staff(username: str = STAFF_USER, password: str = STAFF_PASSWORD, **kw) -> None:
+    """A staff account in the current home's database, as `policydesk staff add` makes it."""
+    from assistant.service import get_assistant
+    from assistant.staff import StaffAccounts
+
+    StaffAccounts(get_assistant().store).set_password(username, password, **kw)
+
+
 @pytest.fixture
-def portal_home(writable_indexed_home, monkeypatch):
-    monkeypatch.setenv("POLICYDESK_STAFF_PASSWORD", STAFF_PASSWORD)
+def portal_home(writable_indexed_home):
+    add_staff()
     return writable_indexed_home
 
 
@@ -43,6 +53,20 @@ def app(portal_home):
         at.run()
         if page:
             at.switch_page(f"portal/pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return make
+
+
+@pytest.fixture
+def staff_app(portal_home):
+    """make() → an AppTest of the staff console app (staff_app.py), not yet signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    def make():
+        at = AppTest.from_file(str(STAFF_APP), default_timeout=180)
+        at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 

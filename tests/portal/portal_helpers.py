@@ -24,7 +24,8 @@ def ask(at, question: str):
     return assistant_messages(at)[-1]
 
 
-def login(at, password: str):
+def login(at, password: str, username: str = "li.hotline"):
+    at.text_input(key="staff_username_input").set_value(username)
     at.text_input(key="staff_password_input").set_value(password)
     button(at, "登录").click().run()
     assert not at.exception, [e.value for e in at.exception]

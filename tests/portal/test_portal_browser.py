@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import free_port, stop_process
 
-from conftest import ROOT, STAFF_PASSWORD
+from conftest import ROOT, STAFF_PASSWORD, STAFF_USER
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
 
@@ -33,13 +33,13 @@ ANSWER_DONE = """(before) => {
 ANSWERS = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
 
 
-@pytest.fixture
-def portal_url(portal_home, artifacts_dir):
+def _streamlit(app_file: Path, log_path: Path):
+    """`streamlit run APP` on a free 127.0.0.1 port; yields its URL once healthy."""
     port = free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    log = (artifacts_dir / "portal-streamlit.log").open("w")
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", str(ROOT / "streamlit_app.py"),
+        [str(Path(sys.executable).parent / "streamlit"), "run", str(app_file),
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -53,13 +53,24 @@ def portal_url(portal_home, artifacts_dir):
                         break
             except OSError:
                 pass
-            assert proc.poll() is None, "streamlit exited; see test-artifacts/portal-streamlit.log"
+            assert proc.poll() is None, f"streamlit exited; see {log_path}"
             assert time.monotonic() < deadline, "streamlit did not start within 60 s"
             time.sleep(0.3)
         yield url
     finally:
         stop_process(proc)
         log.close()
+
+
+@pytest.fixture
+def portal_url(portal_home, artifacts_dir):
+    yield from _streamlit(ROOT / "streamlit_app.py", artifacts_dir / "portal-streamlit.log")
+
+
+@pytest.fixture
+def staff_url(portal_home, artifacts_dir):
+    """The staff console: its own app on its own port."""
+    yield from _streamlit(ROOT / "staff_app.py", artifacts_dir / "staff-streamlit.log")
 
 
 @pytest.fixture
@@ -170,7 +181,7 @@ def test_phone_viewport_and_embed_mode_fit_the_screen(browser, portal_url, artif
     ctx.close()
 
 
-def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifacts_dir):
+def test_calculator_page_in_the_browser_and_no_staff_page_in_the_portal(browser, portal_url, artifacts_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{portal_url}/calculators")
     page.get_by_text("选择计算器").wait_for(timeout=60_000)
@@ -191,9 +202,27 @@ def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifact
     page.set_viewport_size({"width": 1280, "height": 2000})
     page.screenshot(path=str(artifacts_dir / "portal-calculator.png"))
 
-    page.set_viewport_size({"width": 1440, "height": 1300})
+    # The citizen portal has no staff console: its navigation lists chat and calculators only.
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "热线工作台" not in nav and "政策计算器" in nav
     page.goto(f"{portal_url}/staff")
-    page.get_by_role("textbox", name="工作人员密码").fill(STAFF_PASSWORD)
+    page.locator(CHAT_INPUT).or_(page.get_by_text("Page not found")).first.wait_for(timeout=60_000)
+    assert page.get_by_role("textbox", name="密码").count() == 0
+
+
+def test_staff_console_on_its_own_port_with_citizen_text_escaped(browser, staff_url, artifacts_dir):
+    from assistant.service import get_assistant
+
+    store = get_assistant().store
+    store.log_answer({"id": "b" * 32, "question": "![](https://x.example/p.png)[点此领钱](https://evil.example/)怎么领",
+                      "status": "declined", "declined": True, "answer": "未覆盖", "created_at": 2.0})
+    store.add_feedback("b" * 32, -1, "**加粗**<img src=x> https://evil.example/pay [链接](https://evil.example/)")
+    page = browser.new_page(viewport={"width": 1440, "height": 1300})
+    requested = []
+    page.on("request", lambda req: requested.append(req.url))
+    page.goto(staff_url)
+    page.get_by_role("textbox", name="用户名").fill(STAFF_USER)
+    page.get_by_role("textbox", name="密码").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("textbox", name="查询（输入群众的问题或关键词）").fill("创业担保贷款展期")
     page.get_by_role("button", name="检索").click()
@@ -225,3 +254,19 @@ def test_calculator_and_staff_pages_in_the_browser(browser, portal_url, artifact
 
     page.get_by_role("tab", name="对话记录").click()
     page.get_by_text("选择一条对话").or_(page.get_by_text("还没有对话记录")).first.wait_for(timeout=10_000)
+
+    # The worklist shows the hostile question and comment as typed: no image, no link.
+    page.get_by_role("tab", name="待处理").click()
+    item = page.locator('[data-testid="stExpander"]').filter(has_text="点此领钱").first
+    item.wait_for(timeout=30_000)
+    item.locator("summary").click()
+    item.get_by_text("加粗", exact=False).first.wait_for(timeout=10_000)
+    shown = item.inner_text().replace("\u2060", "")
+    assert "![](https://x.example/p.png)[点此领钱](https://evil.example/)" in shown
+    assert "**加粗**<img src=x>" in shown and "[链接](https://evil.example/)" in shown
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('img[src*="x.example"], img[src="x"]').count() == 0
+    assert main.locator('a[href*="evil.example"]').count() == 0
+    assert main.locator("strong", has_text="加粗").count() == 0
+    assert not [u for u in requested if "x.example" in u or "evil.example" in u]
+    page.screenshot(path=str(artifacts_dir / "portal-staff-worklist.png"))

@@ -59,7 +59,7 @@ def test_conversation_keeps_one_session_and_history_across_turns(app):
     assert len(logged) == 2 and {r["channel"] for r in logged} == {"portal"}
 
 
-def test_thumbs_down_with_comment_lands_in_the_staff_worklist(app):
+def test_thumbs_down_with_comment_lands_in_the_staff_worklist(app, staff_app):
     at = app()
     ask(at, "爱心消费券每人多少钱")
     at.feedback[0].set_value(0).run()   # 0 = 👎
@@ -77,9 +77,8 @@ def test_thumbs_down_with_comment_lands_in_the_staff_worklist(app):
     assert {(f["rating"], f["comment"]) for f in store.list_feedback() if f["answer_id"] == answer_id} \
         >= {(-1, "没说清楚怎么领")}
     # Staff see the question and the comment in the console's worklist.
-    at.switch_page("portal/pages/staff.py").run()
-    login(at, STAFF_PASSWORD)
-    item = [e for e in at.expander if "爱心消费券每人多少钱" in e.label]
+    console = login(staff_app(), STAFF_PASSWORD)
+    item = [e for e in console.expander if "爱心消费券每人多少钱" in e.label]
     assert item and "差评" in item[0].label
     assert any("没说清楚怎么领" in m.value for m in item[0].markdown)
 

@@ -1,3 +1,0 @@
-from portal.staff import render_page
-
-render_page()
