@@ -11,7 +11,8 @@ A statute (a document with parsed articles) is chunked by its structure instead:
 per article (第…条, number included); an article longer than ``MAX_CHARS`` is cut at its
 paragraphs (款), a 款 too long alone at its items (项) or lines, a line too long alone at
 sentences. Headings are never inside a chunk; text before the first article (a preamble)
-is chunked like any other text.
+is chunked like any other text. The "sentences" of a statute chunk are its lines (a 款 or
+an item, the unit a citation quotes), cut into sentences only when longer than 200.
 """
 from __future__ import annotations
 
@@ -144,15 +145,15 @@ def _new_chunk(doc: Document, chunks: list[Chunk], start: int, end: int,
                  start=start, end=end, text=body, ordinal=len(chunks), sentences=sentences)
 
 
-def _line_sentences(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """Sentences of a span made of whole lines: each line split on its own."""
+def _line_units(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The quotable units of a statute span: each line (a 款 or an item) whole, a line
+    longer than ``MAX_SENTENCE_CHARS`` cut into its sentences."""
     out: list[tuple[int, int]] = []
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_end = end if nl < 0 else nl
-        out.extend(split_sentences(text, pos, line_end, max_chars=MAX_SENTENCE_CHARS))
-        pos = line_end + 1
+    for a, b in _line_spans(text, start, end):
+        if b - a <= MAX_SENTENCE_CHARS:
+            out.append((a, b))
+        else:
+            out.extend(split_sentences(text, a, b, max_chars=MAX_SENTENCE_CHARS))
     return tuple(out)
 
 
@@ -171,7 +172,7 @@ def chunk_statute(doc: Document, *, min_chars: int = MIN_CHARS, target_chars: in
             _chunk_sections(doc, spans, chunks, min_chars, target_chars, max_chars)
     for article in doc.articles:
         for start, end in _article_pieces(text, article, max_chars):
-            chunks.append(_new_chunk(doc, chunks, start, end, _line_sentences(text, start, end)))
+            chunks.append(_new_chunk(doc, chunks, start, end, _line_units(text, start, end)))
     return chunks
 
 

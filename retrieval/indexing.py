@@ -254,8 +254,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     vectors, keys, embedded = embed_with_cache(
         embedder, [dense_text(c, by_id[c.doc_id]) for c in chunks], cache, report)
     texts = {d.doc_id: d.text for d in documents}
-    spans = list(dict.fromkeys((c.doc_id, a, b) for c in chunks if not by_id[c.doc_id].statute
-                               for a, b in c.sentences))
+    spans = list(dict.fromkeys((c.doc_id, a, b) for c in chunks for a, b in c.sentences))
     sentence_vectors, sentence_keys, embedded_sentences = embed_with_cache(
         embedder, [texts[d][a:b] for d, a, b in spans], cache, report)
     np.save(out_dir / SENTENCE_VECTORS, sentence_vectors.astype(np.float32))

@@ -128,7 +128,10 @@ class LexicalIndex:
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
         import bm25s
 
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        # b = 0.5 (less length normalisation than the usual 0.75): statute chunks are short
+        # articles and news chunks long paragraphs; at 0.75 a one-line article outscored the
+        # paragraph that answers (dev sets: R@1 +0.05, statute set unchanged).
+        retriever = bm25s.BM25(k1=1.2, b=0.5)
         retriever.index([t if t else [""] for t in token_lists], show_progress=False)
         return cls(retriever)
 

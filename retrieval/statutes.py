@@ -255,7 +255,8 @@ def parse_statute(text: str, relpath: str) -> ParsedStatute:
     if not parsed.title:
         parsed.problems.append((1, "没有标题（第一行应为“# 名称”）", "no title (first line should be '# name')"))
     if not parsed.articles:
-        parsed.problems.append((max(1, body_from + 1), "没有找到任何条文（第…条）", "no articles (第…条) found"))
+        first_text = next((i + 1 for i in range(body_from, len(raw_lines)) if _strip(raw_lines[i])), body_from)
+        parsed.problems.append((max(1, first_text), "没有找到任何条文（第…条）", "no articles (第…条) found"))
     return parsed
 
 

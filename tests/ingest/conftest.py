@@ -64,6 +64,7 @@ def make_corpus(tmp_path):
         (corpus / "sources").mkdir(parents=True)
         if with_seed:
             shutil.copy(SEED, corpus / "sources" / "seed.txt")
+            shutil.copy(ROOT / "corpus" / "regions.yaml", corpus / "regions.yaml")  # default region 山西
         for rel, content in (files or {}).items():
             path = corpus / rel
             path.parent.mkdir(parents=True, exist_ok=True)
