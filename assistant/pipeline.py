@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant import messages
+from assistant import messages, referrals
 from assistant.answer import ERROR, Answer
 from assistant.services import Services
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
-                             route, understand_step)
+                             route, suggest, understand_step)
 from assistant.understand import Understanding
 from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
@@ -35,6 +35,7 @@ STEPS = [
     ("compose", compose.run),
     ("rewrite", rewrite.run),
     ("guard", guard.run),
+    ("suggest", suggest.run),
     ("remember", dialog.save),
 ]
 
@@ -57,6 +58,7 @@ class Context:
     faq_entry: dict | None = None
     calc_inputs: dict = field(default_factory=dict)
     assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
+    then_ask: list = field(default_factory=list)    # optional inputs to ask for after answering
     input_problem: str | None = None
     version_note: str = ""  # which version of a law answers, when the question names a year
 
@@ -65,7 +67,7 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
     answer = Answer(question=question or "", session_id=session_id, today=today)
     ctx = Context(services=services, today=today)
     for name, step in STEPS:
-        if answer.finished and name not in ("guard", "remember", "rewrite"):
+        if answer.finished and name not in ("guard", "suggest", "remember", "rewrite"):
             continue
         started = time.perf_counter()
         try:
@@ -75,6 +77,7 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
             detail = {"error": type(exc).__name__}   # its English text may quote a backend's
             answer.follow_up = None
             answer.finish(ERROR, exc.message_zh, citations=[])
+            answer.contacts = [referrals.hotline_contact()]
         except Exception as exc:  # an internal failure becomes a status, never a traceback
             # The record (returned to clients, shown to staff) names only the failure's kind
             # and a reference; its text, which may quote input, stays in the server log.
@@ -84,5 +87,6 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
             detail = {"error": "internal_error", "error_ref": ref}
             answer.follow_up = None
             answer.finish(ERROR, messages.ERROR, citations=[])
+            answer.contacts = [referrals.hotline_contact()]
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)
     return answer

@@ -15,7 +15,9 @@ def wx(make_client):
     return make_client(**WECHAT_ENV)
 
 
-@pytest.mark.parametrize("offset", [-301, 301, None])
+# Offsets keep a margin from the 300 s edge: a loaded test machine may take seconds between
+# signing a request and the server reading its clock.
+@pytest.mark.parametrize("offset", [-400, 400, None])
 def test_timestamps_outside_five_minutes_are_refused(wx, fake, offset):
     ts = 1 if offset is None else int(time.time()) + offset
     r = post_plain(wx, text_xml(msg_id="11"), ts=ts)
@@ -26,7 +28,7 @@ def test_timestamps_outside_five_minutes_are_refused(wx, fake, offset):
 
 
 def test_timestamps_just_inside_the_window_are_answered(wx, fake):
-    for offset, msg_id in ((-290, "21"), (290, "22")):
+    for offset, msg_id in ((-240, "21"), (240, "22")):
         r = post_plain(wx, text_xml(msg_id=msg_id), ts=int(time.time()) + offset)
         assert r.status_code == 200 and "1500" in fields(r.text)["Content"]
     assert len(fake.calls) == 2
