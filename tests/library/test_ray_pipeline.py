@@ -148,9 +148,13 @@ def test_search_uses_new_vectors_while_they_fill_in(ray_executor, monkeypatch):
     assert searcher.search(query, k=3) and all(p.dense_rank is None for p in searcher.search(query, k=3))
     monkeypatch.setattr(search_module, "DENSE_RELOAD_S", 0.0)
     fill_vectors(settings, executor=ray_executor, limit=LIMIT, progress=False, batch_size=EMBED_BATCH)
-    passages = searcher.search(query + "？", k=5)
-    assert any(p.dense_rank is not None for p in passages)
+    # the searcher opened before the fill now sees its vectors: a chunk that got one is
+    # found by its own words with a dense rank
+    assert any(p.dense_rank is not None for p in searcher.search(query + "？", k=LIMIT))
     assert searcher.vector_ids and len(searcher.vector_ids) == LIMIT
+    chunk = next(c for c in searcher.chunks if c.chunk_id in searcher.vector_ids and len(c.text) > 40)
+    found = {p.chunk_id: p for p in searcher.search(chunk.text[:80], k=5)}
+    assert chunk.chunk_id in found and found[chunk.chunk_id].dense_rank is not None
     searcher.close()
 
 
