@@ -40,8 +40,10 @@ from retrieval.regions import NATIONAL, load_regions
 from retrieval import ingest as base
 from retrieval.chunking import chunk_documents
 from retrieval.dense import DenseStore, open_client
-from retrieval.indexing import (CHUNKS_FILE, CORPUS_DATA, SEARCH_MANIFEST, copy_corpus_data, dense_text,
-                                lexical_text, read_chunks, read_search_manifest)
+from retrieval.embedders import get_embedder
+from retrieval.indexing import (CHUNKS_FILE, CORPUS_DATA, SEARCH_MANIFEST, SENTENCE_SPANS, SENTENCE_VECTORS,
+                                EmbeddingCache, copy_corpus_data, dense_text, embed_with_cache, lexical_text,
+                                read_chunks, read_search_manifest)
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.parallel import make_executor
 from retrieval.vectorcache import SharedVectorCache, cache_key
@@ -497,8 +499,9 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
     served = load_regions(index_dir / CORPUS_DATA).served(getattr(settings, "regions", None))
     order = dense_order(documents, chunks, served)
     subset = order if limit is None else order[:max(0, int(limit))]
-    store = open_shared_store(settings, None, create=True)
     t0 = time.perf_counter()
+    clauses = fill_clause_vectors(settings, documents, chunks, progress=progress) if limit != 0 else 0
+    store = open_shared_store(settings, None, create=True)
     try:
         present = store.existing_ids()
         todo = [i for i in subset if chunks[i].chunk_id not in present]
@@ -563,11 +566,49 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
         state["state"] = "complete" if held + embedded >= len(subset) and len(subset) == len(chunks) else (
             "partial" if held + embedded >= len(subset) else "stopped")
         state["embedded_now"] = embedded
+        state["clauses_embedded_now"] = clauses
         state["embed_s"] = round(time.perf_counter() - t0, 2)
         write_progress(settings, state)
         return state
     finally:
         store.close()
+
+
+def fill_clause_vectors(settings, documents: dict[str, Document], chunks: list[Chunk], progress=True) -> int:
+    """Vectors of every clause (sentence span) of the project corpus's chunks, written into
+    the live index as ``sentences.npy``/``.json`` — what ``ingest_corpus`` writes for a
+    corpus alone. Search scores a chunk partly by its best clause, and answers pick the
+    quoted sentences by them; the bulk library's chunks go without (their clauses are tens
+    of thousands of vectors more). Reused from the shared cache when another build has
+    them; returns how many were embedded now."""
+
+    index_dir = Path(settings.index_dir)
+    spans = list(dict.fromkeys((c.doc_id, a, b) for c in chunks if not documents[c.doc_id].work
+                               for a, b in c.sentences))
+    spans_path = index_dir / SENTENCE_SPANS
+    try:
+        if json.loads(spans_path.read_text(encoding="utf-8")) == [list(x) for x in spans] \
+                and (index_dir / SENTENCE_VECTORS).exists():
+            return 0  # already written for this index
+    except (OSError, ValueError):
+        pass
+    if not spans:
+        return 0
+    embedder = get_embedder(settings)
+    name = getattr(embedder, "name", type(embedder).__name__)
+    cache = EmbeddingCache.load(None, getattr(settings, "embed_cache", None), name)
+    _say(progress, f"条款向量：本地文件与法律共 {len(spans)} 句…")
+    texts = [documents[d].text[a:b] for d, a, b in spans]
+    matrix, _keys, embedded = embed_with_cache(embedder, texts, cache, lambda msg: _say(progress, msg))
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    vec_tmp = index_dir / f".{SENTENCE_VECTORS}.{tag}.npy"
+    spans_tmp = index_dir / f".{SENTENCE_SPANS}.{tag}"
+    np.save(vec_tmp, matrix.astype(np.float32))
+    spans_tmp.write_text(json.dumps([list(x) for x in spans], ensure_ascii=False), encoding="utf-8")
+    # vectors first: a reader that sees the new spans also sees their vectors
+    os.replace(vec_tmp, index_dir / SENTENCE_VECTORS)
+    os.replace(spans_tmp, spans_path)
+    return embedded
 
 
 def _shared_cache(settings):

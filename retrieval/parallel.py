@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from policydesk.errors import BackendMissingError, InputError
 from policydesk.settings import PROJECT_ROOT
@@ -68,6 +69,36 @@ class LocalExecutor:
         pass
 
 
+@contextmanager
+def _loopback_only(ray):
+    """A Ray started or joined on this machine whose servers (GCS, raylet, workers, agents)
+    listen on 127.0.0.1 only, with workers at this process's priority.
+
+    Ray 2.60 turns ``_node_ip_address="127.0.0.1"`` into the machine's routable address;
+    what keeps it on loopback is its "no cluster" switch (the one it uses on macOS and
+    Windows), read by this process from ``ray_constants`` and by the processes it starts
+    from their environment. Its raylet also lowers workers to niceness 15 by default, so
+    on a shared machine the ingest's parse and embed workers would get a fraction of what
+    the same work gets in one process; ``RAY_worker_niceness=0`` keeps them level. The
+    environment is restored once the processes are up."""
+    from ray._private import ray_constants
+
+    env = {ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR: "0", ray_constants.RAY_WORKER_NICENESS: "0"}
+    old_env = {k: os.environ.get(k) for k in env}
+    old_flag = ray_constants.ENABLE_RAY_CLUSTER
+    os.environ.update(env)
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = old_flag
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 class RayExecutor:
     """Ray tasks and an actor pool. ``address`` None starts a private local Ray (``workers``
     CPUs, no dashboard, bound to 127.0.0.1); an address joins that cluster."""
@@ -89,9 +120,11 @@ class RayExecutor:
                 kwargs["runtime_env"] = {"working_dir": str(PROJECT_ROOT), "excludes": [
                     ".venv", ".policydesk", ".git", "test-artifacts", "tests", "*.npy", "chroma"]}
                 host = address.split("://")[-1].rsplit(":", 1)[0]
-                if host in ("127.0.0.1", "localhost"):
-                    kwargs["_node_ip_address"] = "127.0.0.1"  # a head on this machine: stay on loopback
-                ray.init(address=address, **kwargs)
+                if host in ("127.0.0.1", "localhost", "::1"):
+                    with _loopback_only(ray):  # a head on this machine: stay on loopback
+                        ray.init(address=address, **kwargs)
+                else:
+                    ray.init(address=address, **kwargs)
             else:
                 os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
                 # Ray turns token authentication on for a new local cluster and says so on
@@ -101,7 +134,8 @@ class RayExecutor:
                 logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(
                     logging.ERROR)
                 # "local": always a private instance, never a cluster some other process started
-                ray.init(address="local", num_cpus=workers, _node_ip_address="127.0.0.1", **kwargs)
+                with _loopback_only(ray):
+                    ray.init(address="local", num_cpus=workers, **kwargs)
             self._started = True
         total = int(ray.cluster_resources().get("CPU", workers))
         self.workers = max(1, min(workers, total)) if workers else max(1, total)

@@ -32,7 +32,8 @@ from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
 from retrieval.extract import select_sentences
-from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
+from retrieval.indexing import (CORPUS_DATA, SENTENCE_SPANS, read_chunks, read_search_manifest,
+                                read_sentence_vectors)
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.library_ingest import open_shared_store, read_progress
 from retrieval.normalize import normalize_text
@@ -183,7 +184,8 @@ class Searcher:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
-        self.sentence_vectors = read_sentence_vectors(index_dir)
+        self.sentence_vectors: dict = {}
+        self._clauses_stamp = None
         # Regions and versions (a law library holds other provinces' rules and old versions).
         self.places = load_places()
         self.served: tuple[str, ...] = self.regions.served(served_regions)
@@ -205,16 +207,7 @@ class Searcher:
         self.vector_ids: set[str] | None = dense.existing_ids() if reopen_dense else None
         self._dense_checked = 0.0
         self._dense_progress = None
-        # clause vectors stacked per chunk, for the best-clause part of the dense score
-        rows, owners = [], []
-        for i, c in enumerate(chunks):
-            for a, b in c.sentences:
-                vec = self.sentence_vectors.get((c.doc_id, a, b))
-                if vec is not None:
-                    rows.append(vec)
-                    owners.append(i)
-        self._clause_matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
-        self._clause_owner = np.asarray(owners, dtype=np.int64)
+        self._load_clauses()
         self._local = np.asarray([self.documents[c.doc_id].region != NATIONAL for c in chunks], dtype=bool)
         self._answer_types: dict[str, np.ndarray] = {}
         self._statute_names = self._names_of_statutes()
@@ -223,6 +216,29 @@ class Searcher:
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served)
         # what local documents (not national law) mention: a place named there is covered
         self._local_text = "\n".join(d.text + "\n" + d.title for d in served if d.region != NATIONAL)
+
+    def _load_clauses(self) -> None:
+        """Clause vectors stacked per chunk, for the best-clause part of the dense score (a
+        library index gets them for its project corpus once its vector phase starts)."""
+        try:
+            stamp = (self.index_dir / SENTENCE_SPANS).stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp == self._clauses_stamp and stamp is not None:
+            return
+        sentence_vectors = read_sentence_vectors(self.index_dir)
+        rows, owners = [], []
+        for i, c in enumerate(self.chunks):
+            for a, b in c.sentences:
+                vec = sentence_vectors.get((c.doc_id, a, b))
+                if vec is not None:
+                    rows.append(vec)
+                    owners.append(i)
+        matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
+        with self._lock:
+            self.sentence_vectors = sentence_vectors
+            self._clauses = (matrix, np.asarray(owners, dtype=np.int64))  # swapped as one
+            self._clauses_stamp = stamp
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -306,6 +322,7 @@ class Searcher:
             return
         if stamp != self._dense_progress:
             self._dense_progress = stamp
+            self._load_clauses()
             # The embedded store keeps its vector index in memory: only a fresh client (the
             # old one closed first, so Chroma drops its cached system) sees what another
             # process wrote. A search racing this falls back to lexical for one query.
@@ -452,13 +469,16 @@ class Searcher:
         """Dense score per chunk: ``CLAUSE_WEIGHT`` × its best clause's cosine + the rest ×
         the chunk's own cosine. Chunks whose clauses are among the nearest but that Chroma
         did not return take the lowest returned chunk cosine for their own part."""
-        if not len(self._clause_owner):
+        matrix, owner = self._clauses
+        if not len(owner):
             return chunk_sims
-        sims = self._clause_matrix @ self.query_vector(query)
+        sims = matrix @ self.query_vector(query)
         best = np.full(len(self.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._clause_owner, sims)
+        np.maximum.at(best, owner, sims)
         floor = min(chunk_sims.values()) if chunk_sims else float(sims.min())
-        candidates = set(chunk_sims) | {int(i) for i in np.argsort(-best)[:DENSE_CANDIDATES]}
+        top = min(DENSE_CANDIDATES, len(best))
+        nearest = np.argpartition(-best, top - 1)[:top] if top < len(best) else np.arange(len(best))
+        candidates = set(chunk_sims) | {int(i) for i in nearest if best[i] >= 0}
         out = {}
         for i in candidates:
             own = chunk_sims.get(i, floor)

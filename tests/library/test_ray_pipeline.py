@@ -50,6 +50,21 @@ def stored_ids(settings) -> list[str]:
         store.close()
 
 
+def test_local_ray_listens_on_loopback_only_and_works_at_our_priority(ray_executor):
+    psutil = pytest.importorskip("psutil")
+    ray = ray_executor.ray
+    worker = ray.get(ray.remote(lambda: os.getpid()).remote())     # a worker process up, too
+    assert psutil.Process(worker).nice() == psutil.Process().nice()
+    assert ray.util.get_node_ip_address() == "127.0.0.1"
+    ours = {p.pid for p in psutil.Process().children(recursive=True)} | {os.getpid()}
+    listening = [c for c in psutil.net_connections(kind="inet")
+                 if c.status == psutil.CONN_LISTEN and c.pid in ours]
+    assert listening, "no Ray server found"
+    wide = [(c.laddr.ip, c.laddr.port) for c in listening
+            if c.laddr.ip not in ("127.0.0.1", "::1", "::ffff:127.0.0.1")]
+    assert not wide, f"Ray listens beyond loopback: {wide}"
+
+
 def test_parallel_ingest_embeds_in_actors_then_an_unchanged_library_embeds_nothing(ray_executor):
     settings = get_settings()
     report = ingest_library(settings, FIXTURE, include_corpus=False, executor=ray_executor,
