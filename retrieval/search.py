@@ -32,7 +32,7 @@ from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
 from retrieval.extract import select_sentences
-from retrieval.indexing import (CORPUS_DATA, SENTENCE_SPANS, read_chunks, read_search_manifest,
+from retrieval.indexing import (CORPUS_DATA, SENTENCE_SPANS, lexical_text, read_chunks, read_search_manifest,
                                 read_sentence_vectors)
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.library_ingest import open_shared_store, read_progress
@@ -87,6 +87,9 @@ FILTERED_OVERFETCH = 4
 # 0.85 → 0.895/0.783/0.640, 0.7 → 0.895/0.817/0.645, 0.5 → 0.895/0.833/0.669 (without the
 # library: 0.895/0.900/0.692). 0.7: most of the gain without burying a law only the library has.
 LIBRARY_PRIOR = 0.7
+# Added to the passages of a law the question names (全国年节及纪念日放假办法 …) when a library
+# is loaded: among 3,000 laws, a name is the strongest sign of where the answer is.
+NAMED_LAW_PRIOR = 0.3
 DENSE_RELOAD_S = 30.0  # how often a searcher looks whether more library vectors were written
 
 
@@ -202,6 +205,15 @@ class Searcher:
         library_docs = np.fromiter((bool(getattr(self.documents[d], "work", "")) for d in self._doc_order),
                                    dtype=bool, count=len(self._doc_order))
         self._library_prior = library_docs[self._chunk_doc] if library_docs.any() else None
+        # With a library: the project corpus's own BM25 (see _own_tier), built here from its
+        # chunks (seconds: ~10^3 chunks) and its vectors held in memory.
+        self._own_lexical = None
+        self._own_matrix = None
+        if self._library_prior is not None and not self._library_prior.all():
+            self._own_idx = np.flatnonzero(~self._library_prior)
+            self._own_lexical = LexicalIndex.build(
+                [self.tokenizer.tokenize(lexical_text(chunks[i], self.documents[chunks[i].doc_id]))
+                 for i in self._own_idx])
         self._reopen_dense = reopen_dense
         # Which chunks have a vector: all, except in a library whose vectors are filling in.
         self.vector_ids: set[str] | None = dense.existing_ids() if reopen_dense else None
@@ -211,6 +223,7 @@ class Searcher:
         self._local = np.asarray([self.documents[c.doc_id].region != NATIONAL for c in chunks], dtype=bool)
         self._answer_types: dict[str, np.ndarray] = {}
         self._statute_names = self._names_of_statutes()
+        self._names_longest_first = sorted((n for n in self._statute_names if len(n) >= 4), key=len, reverse=True)
         # What the served documents say (another province's rules do not count).
         served = [d for d in self.documents.values() if d.region in self.served or not d.region]
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served)
@@ -330,6 +343,7 @@ class Searcher:
                 self.dense.close()
                 self.dense = self._reopen_dense()
                 self._dense_cache.clear()
+                self._own_matrix = None
             self.vector_ids = self.dense.existing_ids()
 
     def _home_dir(self) -> Path:
@@ -447,14 +461,35 @@ class Searcher:
             dense_rank[idx], dense_score[idx] = len(dense_rank) + 1, sim
             if len(dense_rank) >= wanted:
                 break
-        dense_score = self._with_clauses(query, dense_score)
+        if self._own_lexical is None:
+            dense_score = self._with_clauses(query, dense_score)
         if mask is not None:
             dense_score = {i: v for i, v in dense_score.items() if mask[i]}
 
-        fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
-        self._apply_priors(query, fused)
-        if self._library_prior is not None and LIBRARY_PRIOR != 1.0:
-            fused = {i: v * (LIBRARY_PRIOR if self._library_prior[i] else 1.0) for i, v in fused.items()}
+        if self._own_lexical is not None:
+            # A law library is loaded: the project corpus is ranked as it is alone (its own
+            # BM25, its exact cosines, normalised among themselves), the library among its
+            # chunks; the two lists meet with LIBRARY_PRIOR on the library's side.
+            fused, own_lex, own_rank, own_dense = self._own_tier(query, tokens, mask)
+            lib_score = {i: v for i, v in dense_score.items() if self._library_prior[i]}
+            lib_lex = [i for i in lex_order if self._library_prior[i]]
+            library = fuse_scores(lex_scores, lib_lex[:LEXICAL_CANDIDATES], lib_score)
+            self._apply_priors(query, fused)
+            self._apply_priors(query, library)
+            named = self._laws_named(query)
+            fused.update({i: v * LIBRARY_PRIOR for i, v in library.items()})
+            for i in fused:
+                if self.chunks[i].doc_id in named:   # 《全国年节及纪念日放假办法》规定…: that law first
+                    fused[i] = (library[i] if i in library else fused[i]) + NAMED_LAW_PRIOR
+            lex_scores = lex_scores.copy()
+            lex_scores[self._own_idx] = own_lex
+            dense_rank = {i: r for i, r in dense_rank.items() if self._library_prior[i]} | own_rank
+            dense_score = lib_score | own_dense
+            lex_rank = ({i: r for r, i in enumerate(lib_lex, 1)}
+                        | {int(self._own_idx[j]): r for r, j in enumerate(self._own_lex_order(own_lex), 1)})
+        else:
+            fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
+            self._apply_priors(query, fused)
         order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))
         named = [i for i in self.articles_named(query) if mask is None or mask[i]]
         if named:
@@ -464,6 +499,61 @@ class Searcher:
         order = order[:k]
         return [self._passage(i, fused[i], lex_rank.get(i), dense_rank.get(i), float(lex_scores[i]),
                               dense_score.get(i, 0.0), today) for i in order]
+
+    def _own_lex_order(self, own_lex: np.ndarray) -> list[int]:
+        """Positions (in the project corpus) of its chunks by BM25, best first, score > 0."""
+        top = min(len(own_lex), LEXICAL_CANDIDATES)
+        head = np.argpartition(-own_lex, top - 1)[:top] if top < len(own_lex) else np.arange(len(own_lex))
+        head = head[np.lexsort((head, -own_lex[head]))]
+        return [int(j) for j in head if own_lex[j] > 0]
+
+    def _own_tier(self, query: str, tokens: list[str], mask: np.ndarray | None):
+        """The project corpus's fused scores with a library loaded, computed as with the
+        corpus alone: BM25 over its chunks only (the library's 10^5 chunks would change
+        every IDF), the exact cosine of every chunk that has a vector, best clauses."""
+        own_lex = self._own_lexical.scores(tokens)
+        own_mask = mask[self._own_idx] if mask is not None else None
+        if own_mask is not None:
+            own_lex = own_lex * own_mask
+        order = self._own_lex_order(own_lex)
+        dense_rank, sims = {}, {}
+        matrix, positions = self._own_vectors()
+        if len(positions):
+            cos = matrix @ self.query_vector(query)
+            if own_mask is not None:
+                cos = np.where(own_mask[positions], cos, -np.inf)
+            for r, j in enumerate(np.argsort(-cos, kind="stable")[:DENSE_CANDIDATES], 1):
+                if np.isfinite(cos[j]):
+                    i = int(self._own_idx[positions[j]])
+                    dense_rank[i], sims[i] = r, float(cos[j])
+        dense_score = self._with_clauses(query, sims) if sims else {}
+        if mask is not None:
+            dense_score = {i: v for i, v in dense_score.items() if mask[i]}
+        # fuse_scores indexes BM25 by chunk: a full-length array holding the corpus's scores
+        full = np.zeros(len(self.chunks), dtype=np.float32)
+        full[self._own_idx] = own_lex
+        fused = fuse_scores(full, [int(self._own_idx[j]) for j in order], dense_score)
+        return fused, own_lex, dense_rank, dense_score
+
+    def _own_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The project corpus's chunk vectors held in memory (read once from the library's
+        collection, again when more were written): (matrix, positions in the corpus)."""
+        cached = self._own_matrix
+        if cached is not None:
+            return cached
+        ids = [self.chunks[i].chunk_id for i in self._own_idx]
+        try:
+            got = self.dense.collection.get(ids=ids, include=["embeddings"])
+        except Exception:  # noqa: BLE001 - the store being reopened: no vectors this once
+            return np.zeros((0, 1), np.float32), np.zeros(0, np.int64)
+        where = {cid: j for j, cid in enumerate(ids)}
+        pairs = [(where[cid], vec) for cid, vec in zip(got["ids"], got["embeddings"]) if cid in where]
+        pairs.sort(key=lambda p: p[0])
+        positions = np.asarray([p[0] for p in pairs], dtype=np.int64)
+        matrix = (np.asarray([p[1] for p in pairs], dtype=np.float32) if pairs
+                  else np.zeros((0, 1), np.float32))
+        self._own_matrix = (matrix, positions)
+        return self._own_matrix
 
     def _with_clauses(self, query: str, chunk_sims: dict[int, float]) -> dict[int, float]:
         """Dense score per chunk: ``CLAUSE_WEIGHT`` × its best clause's cosine + the rest ×
@@ -507,6 +597,15 @@ class Searcher:
                 for name in {d.title, d.statute.strip("《》")}:
                     names.setdefault(name, []).append(d.doc_id)
         return names
+
+    def _laws_named(self, query: str) -> set[str]:
+        """Documents of the laws a question names by title or short title (the longest name
+        found wins over the names inside it: 劳动合同法实施条例 is not 劳动合同法)."""
+        found: list[str] = []
+        for name in self._names_longest_first:
+            if name in query and not any(name in longer for longer in found):
+                found.append(name)
+        return {d for name in found for d in self._statute_names[name]}
 
     def articles_named(self, query: str) -> list[int]:
         """Chunks of an article the question names by statute and number (newest version
