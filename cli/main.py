@@ -207,11 +207,13 @@ def serve(host, port, workers, threads, as_json):
 @click.option("--sample", type=click.IntRange(16, None), default=256, show_default=True,
               help="法规库：测吞吐用的段数 / library: chunks per throughput run")
 @click.option("--workers-list", default="1,2", show_default=True, help="法规库：并行进程数 / library: Ray workers to time")
+@click.option("--repeats", type=click.IntRange(1, None), default=40, show_default=True,
+              help="法规库：检索与问答的计时次数 / library: timed searches and asks")
 @click.option("--home", "bench_home", type=click.Path(file_okay=False), default=None,
               help="法规库：保留建好的索引于此目录（默认临时目录）/ library: keep the built home here")
 @json_option
 @handle_errors
-def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_list, bench_home, as_json):
+def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_list, repeats, bench_home, as_json):
     """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth.
 
     With --library DIR: the whole law library — lexical build time, bare and Ray ingest
@@ -223,7 +225,7 @@ def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_lis
         from cli.library_bench import print_library_bench, run_library_bench
 
         result = run_library_bench(Path(library_dir), dense_limit=dense_limit, sample=sample,
-                                   workers_list=parse_scales(workers_list),
+                                   workers_list=parse_scales(workers_list), repeats=repeats,
                                    home=Path(bench_home) if bench_home else None, progress=not as_json)
         emit(result, as_json, print_library_bench)
         return

@@ -483,7 +483,7 @@ def dense_order(documents: dict[str, Document], chunks: list[Chunk], served: tup
 
 
 def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=True,
-                 batch_size: int = EMBED_BATCH, stop_after: int | None = None) -> dict:
+                 batch_size: int = EMBED_BATCH, stop_after: int | None = None, clauses: bool = True) -> dict:
     """Embed the chunks of the live index that the shared collection lacks (up to ``limit``
     chunks in priority order) and write them in batches. Safe to stop at any moment and
     run again: what was written is kept, nothing is embedded twice."""
@@ -500,7 +500,7 @@ def fill_vectors(settings, *, executor=None, limit: int | None = None, progress=
     order = dense_order(documents, chunks, served)
     subset = order if limit is None else order[:max(0, int(limit))]
     t0 = time.perf_counter()
-    clauses = fill_clause_vectors(settings, documents, chunks, progress=progress) if limit != 0 else 0
+    clauses = fill_clause_vectors(settings, documents, chunks, progress=progress) if clauses and limit != 0 else 0
     store = open_shared_store(settings, None, create=True)
     try:
         present = store.existing_ids()
