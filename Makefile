@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # sentence-transformers alone would pull a multi-GB CUDA build.
 $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,st]'
+	$(BIN)/pip install -q -e '.[dev,st,scale]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -69,6 +69,7 @@ class CitationOut(BaseModel):
     quote: str | None = None
     statute: str | None = None
     article: str | None = None
+    version_note: str | None = Field(None, description="历史版本（日期）：引用的是法规的旧版本；现行版本为空")
 
 
 class AnswerOut(BaseModel):
@@ -125,6 +126,7 @@ class HealthOut(BaseModel):
     index: bool
     database: bool
     warm: bool
+    progress: dict | None = Field(None, description="索引进度：文档、段落、向量的已完成数/总数，及中文说明")
 
 
 ERRORS = {code: {"model": ErrorOut} for code in (400, 413, 422, 429, 503)}
@@ -297,6 +299,9 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         ok = index_ok and db_ok
         body = {"status": "ok" if ok else "degraded", "index": index_ok, "database": db_ok,
                 "warm": state["warm"]}
+        status = getattr(get_assistant(), "index_status", None)  # documents/chunks/vectors done
+        if callable(status):
+            body["progress"] = status()
         return SafeJSONResponse(body, status_code=200 if ok else 503)
 
     # -- the whole document, the citation highlighted -------------------------------------------

@@ -60,6 +60,7 @@ class Context:
     assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
     then_ask: list = field(default_factory=list)    # optional inputs to ask for after answering
     input_problem: str | None = None
+    version_note: str = ""  # which version of a law answers, when the question names a year
 
 
 def run_pipeline(services: Services, question: str, *, session_id: str | None, today: date) -> Answer:

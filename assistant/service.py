@@ -14,6 +14,7 @@ from policydesk.dates import parse_day
 from policydesk.inputs import check_text
 from policydesk.privacy import mask_pii
 from policydesk.settings import Settings, get_settings
+from retrieval.library_ingest import index_status
 from retrieval.normalize import normalize_text
 
 
@@ -37,6 +38,14 @@ class Assistant:
     @property
     def documents_by_id(self) -> dict:
         return self.services.documents_by_id
+
+    def index_status(self) -> dict:
+        """Documents, chunks and vectors done / total, with a Chinese summary line: a law
+        library answers by full text while its vectors fill in (staff console, /healthz)."""
+        try:
+            return index_status(self.settings)
+        except Exception as exc:  # noqa: BLE001 - a status line must never break a page
+            return {"state": "unknown", "summary": "索引状态暂不可读", "error": type(exc).__name__}
 
     def warm_up(self) -> None:
         """Load the index and the embedder now rather than on the first question."""

@@ -32,30 +32,90 @@ def cli():
 @cli.command()
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default=None,
               help="政策来源目录（默认 corpus/）/ corpus folder")
+@click.option("--library", "library_dir", type=click.Path(file_okay=False), default=None,
+              help="法规库目录（与政策来源一起收录，并行处理）/ a law library tree to ingest with the corpus")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="并行进程数（默认为 CPU 核数；需安装 policydesk[scale]）/ parallel workers (Ray)")
+@click.option("--ray-address", default=None,
+              help="Ray 集群地址（默认读取 RAY_ADDRESS；不设则在本机启动）/ Ray cluster address")
+@click.option("--lexical-only", is_flag=True, help="只建全文索引，向量以后再补 / skip the vector phase")
+@click.option("--dense-limit", type=click.IntRange(0, None), default=None,
+              help="本次最多为多少段计算向量（按优先级）/ cap the chunks given vectors")
 @json_option
 @handle_errors
-def ingest(corpus_dir, as_json):
-    """Build or update the index under $POLICYDESK_HOME from the corpus folder."""
+def ingest(corpus_dir, library_dir, workers, ray_address, lexical_only, dense_limit, as_json):
+    """Build or update the index under $POLICYDESK_HOME from the corpus folder.
+
+    A law library (a tree of statute Markdown, e.g. the LawRefBook collection) is read with
+    --library DIR, or as --corpus DIR when DIR holds no catalog.yaml and no sources/: parsed
+    and embedded in parallel on Ray, searchable by full text before its vectors are done,
+    and resumable (run the same command again after a stop)."""
+    from pathlib import Path
+
     from retrieval.ingest import ingest_corpus, print_report
+    from retrieval.library_ingest import ingest_library, is_library_tree
 
     settings = get_settings()
-    report = ingest_corpus(settings, Path(corpus_dir) if corpus_dir else settings.corpus_dir,
-                           progress=not as_json)
-    emit(report.to_dict(), as_json, print_report)
+    corpus = Path(corpus_dir) if corpus_dir else settings.corpus_dir
+    library = Path(library_dir) if library_dir else None
+    include_corpus = True
+    if library is None and corpus_dir and is_library_tree(corpus):
+        library, include_corpus = corpus, False
+    if library is not None:
+        # the project corpus's word lists serve a library ingested alone too
+        report = ingest_library(settings, library, corpus_dir=corpus if include_corpus else settings.corpus_dir,
+                                include_corpus=include_corpus,
+                                workers=workers, ray_address=ray_address, dense=not lexical_only,
+                                dense_limit=dense_limit, progress=not as_json)
+    else:
+        if workers or ray_address or dense_limit is not None:
+            from policydesk.errors import InputError
+
+            raise InputError("--workers、--ray-address、--dense-limit 只用于法规库（--library）",
+                             "--workers/--ray-address/--dense-limit apply to a library (--library)",
+                             field="library")
+        report = ingest_corpus(settings, corpus, progress=not as_json)
+    emit(report.to_dict(), as_json, print_library_report if library is not None else print_report)
     if not report.ok:
         sys.exit(1)
 
 
+def print_library_report(data: dict) -> None:
+    """Every skipped file on its own line; warnings (odd history lines …) only counted."""
+    errors = [p for p in data["problems"] if p["level"] == "error"]
+    for p in errors:
+        click.echo(f"跳过 {p['source']}：{p['message_zh']}  [{p['message_en']}]")
+    warnings = len(data["problems"]) - len(errors)
+    if warnings:
+        click.echo(f"另有 {warnings} 条提示（不影响收录，--json 可查看）")
+    click.echo(f"{data['summary']}  [{data['summary_en']}]")
+
+
 @cli.command()
+@click.option("--status", "status_only", is_flag=True,
+              help="只显示索引进度（文档、段落、向量 已完成/总数）/ index progress only")
 @json_option
 @handle_errors
-def docs(as_json):
-    """List the ingested documents."""
-    documents = load_documents(get_settings().index_dir)
+def docs(status_only, as_json):
+    """List the ingested documents, after one line of index progress (documents, chunks,
+    vectors done/total: a law library is searchable before its vectors are complete)."""
+    from retrieval.documents import load_documents
+    from retrieval.library_ingest import index_status
+
+    settings = get_settings()
+    status = index_status(settings)
+    if status_only:
+        emit(status, as_json, lambda data: click.echo(data["summary"]))
+        return
+    documents = load_documents(settings.index_dir)
 
     def human(rows):
+        if status["state"] != "complete" or status["documents"]["total"] != status["documents"]["done"]:
+            click.echo(status["summary"])  # a library still filling in, or files skipped
         for row in rows:
-            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}\t({len(row['text'])} 字)")
+            version = f"\t{row['version_date'] or ''}" if row.get("work") else ""
+            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}{version}"
+                       f"\t({len(row['text'])} 字)")
 
     emit([d.summary_dict() for d in documents], as_json, human)
 
@@ -140,15 +200,54 @@ def serve(host, port, workers, threads, as_json):
 @click.option("--scales", default="1,10,100", show_default=True, help="corpus size multipliers")
 @click.option("--quick", is_flag=True, help="fewer repetitions")
 @click.option("--api/--no-api", "with_api", default=True, help="also load-test /api/ask")
+@click.option("--library", "library_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="测量整个法规库（建索引、向量化吞吐、检索延迟、陷阱题）/ bench a law library instead")
+@click.option("--dense-limit", type=click.IntRange(0, None), default=2000, show_default=True,
+              help="法规库：计算向量的段数上限 / library: chunks given vectors")
+@click.option("--sample", type=click.IntRange(16, None), default=256, show_default=True,
+              help="法规库：测吞吐用的段数 / library: chunks per throughput run")
+@click.option("--workers-list", default="1,2", show_default=True, help="法规库：并行进程数 / library: Ray workers to time")
+@click.option("--repeats", type=click.IntRange(1, None), default=40, show_default=True,
+              help="法规库：检索与问答的计时次数 / library: timed searches and asks")
+@click.option("--home", "bench_home", type=click.Path(file_okay=False), default=None,
+              help="法规库：保留建好的索引于此目录（默认临时目录）/ library: keep the built home here")
 @json_option
 @handle_errors
-def bench(scales, quick, with_api, as_json):
-    """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth."""
+def bench(scales, quick, with_api, library_dir, dense_limit, sample, workers_list, repeats, bench_home, as_json):
+    """Measure index build, search/ask latency (p50/p95), cold start, memory, and growth.
+
+    With --library DIR: the whole law library — lexical build time, bare and Ray ingest
+    embedding throughput, a dense subset, search/ask latency, peak memory, projected full
+    dense build, and the region/version traps of eval/traps.yaml."""
+    from pathlib import Path
+
+    if library_dir:
+        from cli.library_bench import print_library_bench, run_library_bench
+
+        result = run_library_bench(Path(library_dir), dense_limit=dense_limit, sample=sample,
+                                   workers_list=parse_scales(workers_list), repeats=repeats,
+                                   home=Path(bench_home) if bench_home else None, progress=not as_json)
+        emit(result, as_json, print_library_bench)
+        return
     from cli.bench import print_bench, run_bench
 
     result = run_bench(scales=parse_scales(scales), quick=quick,
                        with_api=with_api, progress=not as_json)
     emit(result, as_json, print_bench)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), default=None, required=False)
+@json_option
+@handle_errors
+def traps(file, as_json):
+    """Check the region and version traps (default eval/traps.yaml) against the current index."""
+    from cli.library_bench import TRAPS_FILE, print_traps, run_traps
+
+    result = run_traps(file or TRAPS_FILE)
+    emit(result, as_json, print_traps)
+    if result["traps_passed"] != result["traps_total"]:
+        sys.exit(1)
 
 
 def parse_scales(text: str) -> list[int]:

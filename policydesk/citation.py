@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
-STATUTE_FIELDS = ("statute", "article", "chapter", "version_date", "version_event", "kind")
+STATUTE_FIELDS = ("statute", "article", "chapter", "version_date", "version_event", "kind", "version_note")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class Citation:
     version_date: str | None = None
     version_event: str | None = None
     kind: str | None = None
+    # 历史版本（2018-10-26）: the text is an older version of a law, not the one in force
+    # (set by search, which knows the day asked); None when in force
+    version_note: str | None = None
 
     @classmethod
     def for_span(cls, doc: Any, start: int, end: int) -> "Citation":
@@ -90,7 +93,8 @@ def citation_label(citation: Any) -> str:
     if statute:
         label = f"{statute}{_get(citation, 'article') or ''}"
         version = " ".join(str(x) for x in (_get(citation, "version_date"), _get(citation, "version_event")) if x)
-        return f"{label}（{version}）" if version else label
+        label = f"{label}（{version}）" if version else label
+        return f"{label}【{_get(citation, 'version_note')}】" if _get(citation, "version_note") else label
     title = _get(citation, "title") or ""
     details = "，".join(str(x) for x in (_get(citation, "publisher"), _get(citation, "date")) if x)
     return f"《{title}》（{details}）" if details else f"《{title}》"

@@ -38,10 +38,6 @@ class Settings:
     max_body_bytes: int = 16384
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
-    # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml.
-    regions: tuple[str, ...] | None = None
-    # A folder of vectors shared by every build on this machine (POLICYDESK_EMBED_CACHE).
-    embed_cache: Path | None = None
     # Reverse proxies whose X-Forwarded-For is believed: addresses or networks
     # (POLICYDESK_TRUST_PROXY="127.0.0.1,10.0.0.0/8"); empty = the peer address is the client.
     trusted_proxies: tuple[str, ...] = ()
@@ -60,6 +56,11 @@ class Settings:
     @property
     def trust_proxy(self) -> bool:
         return bool(self.trusted_proxies)
+    # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml
+    # (山西 + 全国 in this project); the first listed that is not 全国 is the home province.
+    regions: tuple[str, ...] | None = None
+    # A folder of vectors shared by every build on this machine (POLICYDESK_EMBED_CACHE).
+    embed_cache: Path | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -102,9 +103,6 @@ class Settings:
             max_body_bytes=int(_env("POLICYDESK_MAX_BODY_BYTES", "16384")),
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
-            embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
-            regions=tuple(r.strip() for r in (_env("POLICYDESK_REGIONS", "") or "").replace("，", ",").split(",")
-                          if r.strip()) or None,
             trusted_proxies=_proxies(_env("POLICYDESK_TRUST_PROXY", "") or ""),
             rate_limit_wechat_ip=int(_env("POLICYDESK_RATE_LIMIT_WECHAT_IP", "600")),
             wechat_secret=_env("POLICYDESK_WECHAT_SECRET"),
@@ -113,6 +111,8 @@ class Settings:
             wechat_send_attempts=int(_env("POLICYDESK_WECHAT_SEND_ATTEMPTS", "3")),
             staff_max_failures=int(_env("POLICYDESK_STAFF_MAX_FAILURES", "5")),
             staff_lockout_s=int(_env("POLICYDESK_STAFF_LOCKOUT", "900")),
+            embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
+            regions=parse_regions(_env("POLICYDESK_REGIONS")),
         )
 
 
@@ -139,6 +139,14 @@ def threads_per_worker(workers: int, cpus: int | None = None) -> int:
     one, so two workers on two cores do not each start two embedding threads and fight."""
     cpus = cpus or os.cpu_count() or 1
     return max(1, cpus // max(1, workers))
+
+
+def parse_regions(value: str | None) -> tuple[str, ...] | None:
+    """"山西,全国" → ("山西", "全国"); separators , ， 、 ; and spaces; unset → None."""
+    import re
+
+    parts = [p for p in re.split(r"[,，、;；\s]+", value or "") if p]
+    return tuple(dict.fromkeys(parts)) or None
 
 
 def get_settings() -> Settings:

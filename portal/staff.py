@@ -12,6 +12,7 @@ import streamlit as st
 from assistant import render as answer_render
 from assistant.staff import StaffAccounts
 from policydesk.errors import PolicydeskError
+from assistant.service import get_assistant
 from portal import render, resources, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
@@ -44,6 +45,8 @@ def render_page() -> None:
     with st.sidebar:
         st.caption(T.STAFF_SIGNED_IN.format(name=render.markdown_escape(ss.get("staff_name") or user)))
         st.button(T.STAFF_LOGOUT, on_click=_logout, width="stretch")
+        # Index progress: a law library answers by full text while its vectors fill in.
+        st.caption(get_assistant().index_status()["summary"])
     search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
     with search_tab:
         _search_tab()

@@ -73,6 +73,7 @@ class DenseStore:
             collection_metadata={"hnsw:space": "cosine"} if create else None,
             create_collection_if_not_exists=create,
         )
+        self._count: int | None = None  # counting costs a database query: once per open
 
     @property
     def collection(self):
@@ -88,13 +89,29 @@ class DenseStore:
                 documents=texts[i:i + batch],
                 metadatas=metadatas[i:i + batch],
             )
+        self._count = None
 
     def count(self) -> int:
-        return int(self.collection.count())
+        if self._count is None:
+            self._count = int(self.collection.count())
+        return self._count
+
+    def existing_ids(self, page: int = 5000) -> set[str]:
+        """Every id in the collection (read in pages: a library holds ~10^5)."""
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            ids.update(got)
+            if len(got) < page:
+                return ids
+            offset += page
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the ``k`` nearest chunks, best first."""
-        k = max(1, min(int(k), self.count()))
+        k = min(int(k), self.count())
+        if k <= 0:
+            return []
         results = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
             vector.tolist(), k=k)
         # langchain returns the raw distance; for the cosine space it is 1 - similarity

@@ -36,6 +36,12 @@ class Document:
     version_event: str = ""    # 修正 / 修订 / 公布 … on the version date
     history: tuple[dict, ...] = ()  # {date, event, text}
     articles: tuple[StatuteArticle, ...] = ()
+    # Law-library texts (retrieval.library): which law this is a version of (the file name
+    # without its date; versions share it), the latest history date (orders undated copies),
+    # and whether it is law at all (case write-ups and guides are kept, but marked).
+    work: str = ""
+    history_date: str = ""
+    legal: bool = True
 
     def to_dict(self) -> dict:
         out = asdict(self)

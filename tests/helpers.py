@@ -39,3 +39,29 @@ def child_pids(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             pids.append(int(entry.name))
     return sorted(pids)
+
+
+def start_chroma_server(data_dir):
+    """A Chroma server on a free 127.0.0.1 port storing under ``data_dir``: (process, url).
+    The caller stops it with ``stop_process``; raises RuntimeError if it does not come up."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    exe = Path(sys.executable).parent / "chroma"
+    port = free_port()
+    proc = subprocess.Popen([str(exe), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data_dir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_process(proc)
+    raise RuntimeError("chroma server did not start")

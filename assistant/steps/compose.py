@@ -114,6 +114,15 @@ def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
         else:
             blocks.append(block("statute", messages.LABELLED_QUOTE.format(label=citation_label(c), quote=c["quote"]),
                                 [i]))
+    # A question naming a year (2008年的劳动合同法) is answered from that year's version, and
+    # says so first; when we hold no version that old, it says that instead of quietly
+    # answering from another (an older version's citation label says 历史版本 too).
+    searcher = ctx.services.searcher
+    request = getattr(searcher, "version_request", lambda q: None)(answer.normalized)
+    if request is not None and any(c["doc_id"] == request.doc_id for c in citations):
+        doc = searcher.documents.get(request.doc_id)
+        ctx.version_note = request.note(doc.title if doc else request.work)
+        blocks.insert(0, block("notice", ctx.version_note))
     return blocks, citations
 
 

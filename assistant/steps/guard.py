@@ -8,6 +8,7 @@ from assistant.answer import FAQ, NEEDS_MORE_INFO
 
 def run(answer, ctx):
     extra = [ctx.faq_entry["answer"]] if (answer.status == FAQ and ctx.faq_entry) else []
+    extra.append(ctx.version_note)  # repeats the year the citizen named
     if answer.status == NEEDS_MORE_INFO:
         # A follow-up may repeat the citizen's own faulty value ("2023年2月30日 不是有效日期").
         extra += [ctx.input_problem or ""]

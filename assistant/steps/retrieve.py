@@ -8,7 +8,7 @@ def run(answer, ctx):
     if ctx.route not in ("search", "follow_up"):
         return {"skipped": True}
     searcher = ctx.services.searcher
-    ctx.passages = searcher.search(answer.normalized, k=SEARCH_K)
+    ctx.passages = searcher.search(answer.normalized, k=SEARCH_K, today=ctx.today.isoformat())
     ctx.coverage = searcher.assess(answer.normalized, ctx.passages)
     answer.coverage = _coverage_dict(ctx.coverage)
     answer.passages = [dict(p.to_dict(), used=False) for p in ctx.passages]
