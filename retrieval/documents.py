@@ -10,6 +10,9 @@ from policydesk.errors import IndexMissingError
 DOCS_FILE = "docs.jsonl"
 MANIFEST_FILE = "manifest.json"
 
+# Lifecycle of a document (the staff console shows 草稿 / 已发布 / 已失效 / 已撤下).
+DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
+
 
 @dataclass(frozen=True)
 class Document:
@@ -25,18 +28,42 @@ class Document:
     tags: tuple[str, ...] = ()
     byline: str = ""
     url: str = ""
+    # Document management (retrieval/registry.py, the staff console's Documents tab).
+    kind: str = ""             # 通知 / 办法 / 解读 / 新闻 … (statutes: 法律 / 行政法规 …)
+    status: str = PUBLISHED    # published | retired (drafts are never in the index)
+    origin: str = "corpus"     # corpus (catalog + sources/) | upload (added by staff)
+    # Validity of the whole document (ISO dates, "" = open) and why: a note written by
+    # staff and the words of the text that support the dates (checked verbatim at ingest).
+    valid_from: str = ""
+    valid_until: str = ""
+    validity_note: str = ""
+    validity_quote: str = ""
+    # One measure inside the document with a validity of its own:
+    # {id, label, start, end, valid_from, valid_until, note, quote} (span in ``text``).
+    measures: tuple[dict, ...] = ()
+    replaces: str = ""         # the doc_id this version replaced
+    replaced_by: str = ""      # set on a retired version
+    lineage: tuple[str, ...] = ()  # doc_ids of the earlier versions, oldest first
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out["tags"] = list(self.tags)
+        out["measures"] = [dict(m) for m in self.measures]
+        out["lineage"] = list(self.lineage)
         return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "Document":
         data = dict(data)
         data["tags"] = tuple(data.get("tags") or ())
+        data["measures"] = tuple(dict(m) for m in data.get("measures") or ())
+        data["lineage"] = tuple(data.get("lineage") or ())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def retired(self) -> bool:
+        return self.status == RETIRED
 
     def paragraph_of(self, start: int) -> int:
         """0-based paragraph index of the character at ``start``."""
