@@ -112,7 +112,9 @@ class Searcher:
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
-        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents)
+        # Retired documents stay in the index for staff (marked) but never answer citizens.
+        self._retired = np.asarray([self.documents[c.doc_id].retired for c in chunks], dtype=bool)
+        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents if not d.retired)
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -179,14 +181,18 @@ class Searcher:
         return self.tokenizer.tokenize(query, expand=True)
 
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5) -> list[Passage]:
-        """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion."""
+    def search(self, query: str, k: int = 5, *, include_retired: bool = False) -> list[Passage]:
+        """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion. Chunks of
+        retired documents take part only when ``include_retired`` (the staff console)."""
         query = normalize_text(query)
         if not query or not self.chunks:
             return []
         k = max(1, int(k))
         tokens = self.query_tokens(query)
         lex_scores = self.lexical.scores(tokens)
+        hidden = self._retired if (not include_retired and self._retired.any()) else None
+        if hidden is not None:
+            lex_scores = np.where(hidden, 0.0, lex_scores)
         lex_order = [int(i) for i in np.argsort(-lex_scores, kind="stable") if lex_scores[i] > 0]
         lex_rank = {i: r for r, i in enumerate(lex_order, 1)}
 
@@ -194,7 +200,7 @@ class Searcher:
         dense_rank, dense_score = {}, {}
         for r, (chunk_id, sim) in enumerate(dense_hits, 1):
             idx = self.chunk_index.get(chunk_id)
-            if idx is not None and idx not in dense_rank:
+            if idx is not None and idx not in dense_rank and (hidden is None or not hidden[idx]):
                 dense_rank[idx], dense_score[idx] = r, sim
 
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
