@@ -37,7 +37,6 @@ class Services:
         self._fixed_searcher = searcher is not None
         self._checked = time.monotonic()
         self._reload_lock = threading.Lock()
-        self._retired_searchers: list[Searcher] = []
         self._documents: tuple[tuple, dict] | None = None
 
     @property
@@ -51,6 +50,8 @@ class Services:
             current = self._searcher
             if current is None:
                 self._searcher = Searcher.open(self.settings)
+                self._checked = time.monotonic()
+                return self._searcher
             elif not self._fixed_searcher and time.monotonic() - self._checked >= RELOAD_CHECK_S:
                 self._checked = time.monotonic()
                 if current.is_stale():
@@ -67,19 +68,18 @@ class Services:
             self._checked = time.monotonic()
 
     def _reopen(self, current: Searcher) -> None:
+        # The embedded Chroma client caches its store per folder: the old one must be closed
+        # before the new index (same folder name) can be seen. A question running on the old
+        # searcher meanwhile finishes on words alone (Searcher.dense_hits).
         try:
-            fresh = Searcher.open(self.settings)
-        except Exception as exc:  # noqa: BLE001 - keep serving the index we have
+            current.close()
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            self._searcher = Searcher.open(self.settings)
+        except Exception as exc:  # noqa: BLE001 - next call tries again
             log.warning("could not reopen the index: %s", type(exc).__name__)
-            return
-        self._searcher = fresh
-        # A question may still be running on the old one: close it one reload later.
-        self._retired_searchers.append(current)
-        while len(self._retired_searchers) > 1:
-            try:
-                self._retired_searchers.pop(0).close()
-            except Exception:  # noqa: BLE001
-                pass
+            self._searcher = None
 
     @cached_property
     def store(self) -> Store:
@@ -115,9 +115,8 @@ class Services:
         """Release the database pool if it was opened."""
         if "store" in self.__dict__:
             self.store.dispose()
-        for searcher in [self._searcher, *self._retired_searchers] if not self._fixed_searcher else []:
-            if searcher is not None:
-                try:
-                    searcher.close()
-                except Exception:  # noqa: BLE001
-                    pass
+        if self._searcher is not None and not self._fixed_searcher:
+            try:
+                self._searcher.close()
+            except Exception:  # noqa: BLE001
+                pass

@@ -52,6 +52,8 @@ class Settings:
     # Staff console sign-in: failures before an account is locked, and for how long.
     staff_max_failures: int = 5
     staff_lockout_s: int = 900
+    # Policy files staff upload (console, CLI, API): the largest accepted.
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @property
     def trust_proxy(self) -> bool:
@@ -106,6 +108,7 @@ class Settings:
             wechat_send_attempts=int(_env("POLICYDESK_WECHAT_SEND_ATTEMPTS", "3")),
             staff_max_failures=int(_env("POLICYDESK_STAFF_MAX_FAILURES", "5")),
             staff_lockout_s=int(_env("POLICYDESK_STAFF_LOCKOUT", "900")),
+            max_upload_bytes=int(float(_env("POLICYDESK_MAX_UPLOAD_MB", "20") or 20) * 1024 * 1024),
         )
 
 

@@ -14,7 +14,8 @@ from retrieval.clean import BYLINE_FULL, clean_paragraph, split_paragraphs
 from retrieval.documents import Document
 from retrieval.validity import locate_measure, parse_iso
 
-MARKDOWN_EXTRACTIONS = ("docx", "md")
+# Texts whose blank lines are real paragraph breaks (a PDF's may be column breaks).
+MARKDOWN_EXTRACTIONS = ("docx", "md", "paste")
 
 _CHAPTER = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+[编章节]")
 _ARTICLE = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+条")

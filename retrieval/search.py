@@ -111,6 +111,7 @@ class Searcher:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
+        self.closed = False
         self.sentence_vectors = read_sentence_vectors(index_dir)
         # Retired documents stay in the index for staff (marked) but never answer citizens.
         self._retired = np.asarray([self.documents[c.doc_id].retired for c in chunks], dtype=bool)
@@ -143,6 +144,9 @@ class Searcher:
         return current is None or current.get("build_id") != self.manifest.get("build_id")
 
     def close(self) -> None:
+        """Release the vector store. A search still running on this searcher (a process
+        reopening the index after a publish) continues on words alone."""
+        self.closed = True
         self.dense.close()
 
     # -- query pieces shared by search, assess and extraction -------------------------------
@@ -170,7 +174,12 @@ class Searcher:
         with self._lock:
             hits = self._dense_cache.get(key)
         if hits is None:
-            hits = self.dense.query(self.query_vector(query), n)
+            try:
+                hits = self.dense.query(self.query_vector(query), n)
+            except Exception:  # noqa: BLE001 - closed under us by a reload: words alone this once
+                if not self.closed:
+                    raise
+                return []
             with self._lock:
                 self._dense_cache[key] = hits
                 while len(self._dense_cache) > 256:
