@@ -244,9 +244,10 @@ class DocumentService:
         for record in records.values():
             if record.doc_id not in docs and record.managed:
                 rows.append(self._row(record.doc_id, None, record, today, chunks, cited))
+        # the index's order (as `policydesk docs` always listed), then drafts, newest first
         rows = [r for r in rows if _matches(r, query, status, kind, region)]
-        rows.sort(key=lambda r: (r["status"] != DRAFT, -(r.get("updated_at") or 0), r["date"] or ""), reverse=False)
-        return rows
+        drafts = sorted((r for r in rows if not r["in_index"]), key=lambda r: -(r.get("updated_at") or 0))
+        return [r for r in rows if r["in_index"]] + drafts
 
     def _row(self, doc_id, doc, record, today, chunks, cited) -> dict:
         source = doc if doc is not None else record

@@ -16,12 +16,12 @@ import click
 
 from assistant.render import citation_label, terminal_text
 from cli.calc import calc
+from cli.docs import docs
 from cli.output import emit, handle_errors, json_option
 from cli.staff import staff
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
 from policydesk.settings import get_settings, threads_per_worker
-from retrieval.documents import load_documents
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,20 +44,6 @@ def ingest(corpus_dir, as_json):
     emit(report.to_dict(), as_json, print_report)
     if not report.ok:
         sys.exit(1)
-
-
-@cli.command()
-@json_option
-@handle_errors
-def docs(as_json):
-    """List the ingested documents."""
-    documents = load_documents(get_settings().index_dir)
-
-    def human(rows):
-        for row in rows:
-            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}\t({len(row['text'])} 字)")
-
-    emit([d.to_dict() for d in documents], as_json, human)
 
 
 @cli.command()
@@ -169,6 +155,7 @@ def parse_scales(text: str) -> list[int]:
 
 
 cli.add_command(calc)
+cli.add_command(docs)
 cli.add_command(staff)
 
 
