@@ -44,7 +44,7 @@ from retrieval.documents import (DOCS_FILE, DRAFT, MANIFEST_FILE, PUBLISHED, RET
 from retrieval.loaders import SUPPORTED_SUFFIXES, SUPPORTED_ZH, load_source
 from retrieval.indexing import build_search_index
 from retrieval.managed import build_document, with_validity
-from retrieval.registry import CORPUS_OVERRIDES, DocumentRegistry
+from retrieval.registry import CORPUS, DocumentRecord, DocumentRegistry
 
 # Bump when cleaning or splitting changes what documents look like: forces a full rebuild.
 INDEX_FORMAT_VERSION = 1
@@ -569,8 +569,6 @@ def _ingest_locked(settings, corpus_dir: Path, index_dir: Path, progress, change
 
 def registry_default(doc_id: str, values: dict):
     """A change to a corpus document that has no record yet."""
-    from retrieval.registry import CORPUS, DocumentRecord
-
     return replace(DocumentRecord(doc_id=doc_id, origin=CORPUS, status=PUBLISHED), **values)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policydesk.errors import IngestError
+from retrieval import ocr
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 SUPPORTED_ZH = "、".join(SUPPORTED_SUFFIXES)
@@ -358,8 +359,6 @@ def _column_text(columns: list[list[dict]]) -> list[str]:
 
 def _pdf_by_ocr(reader, name: str) -> LoadedSource:
     """A PDF without a text layer: read its page images by OCR, or say it cannot be read."""
-    from retrieval import ocr
-
     if not ocr.available():
         raise IngestError(name, "PDF 中没有可提取的文字：文件没有文字层（可能是扫描件或图片），本机未安装文字识别组件，无法读取；"
                           "请提供带文字的 PDF、Word 或文本文件",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.articles import split_articles
 from retrieval.chunking import chunk_document
-from retrieval.clean import BYLINE_FULL, clean_paragraph, split_paragraphs
+from retrieval.clean import split_paragraphs
 from retrieval.documents import Document
 from retrieval.validity import locate_measure, parse_iso
 
@@ -56,8 +56,6 @@ def with_validity(doc: Document, spec) -> tuple[Document, list[str]]:
     """``doc`` with the validity of ``spec`` (a record or catalog entry: valid_from,
     valid_until, validity_note, validity_quote, measure_specs) located in its text; a
     supporting quote or measure anchor not found in the text is dropped with a problem."""
-    from dataclasses import replace
-
     problems: list[str] = []
     quote = _compact(getattr(spec, "validity_quote", "") or "")
     if quote and quote not in doc.text:
@@ -189,10 +187,3 @@ def similarity(a: set[str], b: set[str]) -> float:
         return 0.0
     return len(a & b) / min(len(a), len(b))
 
-
-def is_byline(line: str) -> bool:
-    return bool(BYLINE_FULL.match(line))
-
-
-def clean_line(line: str) -> str:
-    return clean_paragraph(line)

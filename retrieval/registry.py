@@ -33,9 +33,8 @@ REGISTRY_DIR = "documents"
 DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 UPLOAD, PASTE, CORPUS = "upload", "paste", "corpus"
 
-# Fields a corpus document may take from a record (its text and metadata stay the catalog's).
-CORPUS_OVERRIDES = ("status", "kind", "valid_from", "valid_until", "validity_note", "validity_quote",
-                    "measure_specs", "replaced_by")
+# A corpus document takes from its record only: status, kind, validity, replaced_by (its
+# text and other metadata stay the catalog's; see retrieval.ingest._with_registry).
 
 
 @dataclass
