@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import logging
 import re
@@ -32,7 +33,8 @@ from api.protection import (GuardMiddleware, RateLimited, RateLimiter, SafeJSONR
                             error_body, install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
 from api.wechat_send import WeChatApiSender
-from assistant.messages import HOTLINE, TOPICS
+from assistant import render
+from assistant.messages import HOTLINE, HOTLINE_HOURS, HOTLINE_NAME, TOPICS
 from assistant.service import get_assistant as default_get_assistant
 from calculators.registry import CALCULATORS
 from policydesk.errors import InputError, PolicydeskError
@@ -45,6 +47,7 @@ log = logging.getLogger("policydesk.api")
 
 STATIC = Path(__file__).resolve().parent / "static"
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+FAVICON = STATIC / "favicon.png"
 VERSION = "0.1.0"
 
 
@@ -112,6 +115,10 @@ class ErrorOut(BaseModel):
     error: str = Field(..., description="给市民看的中文说明")
     error_en: str = Field(..., description="English, for logs")
     field: str | None = Field(None, description="出错的字段")
+
+
+class SuggestionsOut(BaseModel):
+    questions: list[str] = Field(..., description="推荐市民可以问的问题")
 
 
 class HealthOut(BaseModel):
@@ -216,7 +223,20 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                                      channel=body.channel or "api")
         # The record echoes the question only masked (the assistant masks it; this holds
         # for any assistant behind the API).
-        return SafeJSONResponse(mask_obj(answer.to_dict()))
+        record = mask_obj(answer.to_dict())
+        # How screens show it (H5, widget): rendered once, by the one renderer.
+        record["view"] = render.answer_view(record, base=str(request.base_url))
+        return SafeJSONResponse(record)
+
+    @app.get("/api/suggestions", tags=["api"], summary="开场推荐的问题",
+             responses={200: {"model": SuggestionsOut}, **ERRORS})
+    def suggestions(request: Request):
+        check_ip(request)
+        try:
+            questions = get_assistant().suggestions()
+        except PolicydeskError:
+            questions = []
+        return {"questions": questions}
 
     @app.get("/api/search", tags=["api"], summary="检索政策原文段落",
              responses={200: {"model": SearchOut}, **ERRORS})
@@ -226,9 +246,16 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         query = check_question(q, "q")
         return SafeJSONResponse(mask_obj(get_assistant().search(query, k=k)))
 
+    @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项",
+             responses={200: {"description": "每个计算器的名称、说明、输入项（类型、单位、是否必填、取值范围、选项）和结果项"}})
+    def calculators_list():
+        return {"calculators": [spec.to_dict() for spec in CALCULATORS.values()]}
+
     @app.post("/api/calculators/{name}", tags=["api"], summary="运行规则计算器",
               responses={200: {"description": "与 `policydesk calc NAME --json` 相同的结果"},
-                         404: {"model": ErrorOut}, **ERRORS})
+                         404: {"model": ErrorOut}, **ERRORS},
+              openapi_extra={"requestBody": {"content": {"application/json": {"schema": {
+                  "oneOf": [calculator_schema(spec) for spec in CALCULATORS.values()]}}}}})
     def calculate(request: Request, name: str,
                   inputs: dict[str, Any] = Body(default_factory=dict,
                                                 examples=[{"category": "tekun", "date": "2023-01-15"}])):
@@ -241,18 +268,10 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         if key not in CALCULATORS:
             return SafeJSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
                                            names="、".join(sorted(CALCULATORS))), status_code=404)
-        return SafeJSONResponse(mask_obj(get_assistant().calculate(key, inputs)))
-
-    @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项（含取值范围）",
-             responses={200: {"description": "每个计算器的名称、说明和输入项：类型、是否必填、取值范围"}})
-    def calculators_list():
-        out = []
-        for spec in CALCULATORS.values():
-            d = spec.to_dict()
-            for f, fd in zip(spec.fields, d["fields"]):
-                fd["range_zh"] = f.range_zh
-            out.append({k: v for k, v in d.items() if k != "output_keys"})
-        return {"calculators": out}
+        try:
+            return SafeJSONResponse(mask_obj(get_assistant().calculate(key, inputs)))
+        except InputError as exc:   # a calculator input that fails its field's check
+            return SafeJSONResponse(mask_obj(exc.to_dict()), status_code=422)
 
     @app.post("/api/feedback", tags=["api"], summary="评价一个回答",
               responses={200: {"model": FeedbackOut}, 404: {"model": ErrorOut}, **ERRORS})
@@ -283,8 +302,37 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
                 "warm": state["warm"]}
         return SafeJSONResponse(body, status_code=200 if ok else 503)
 
+    # -- the whole document, the citation highlighted -------------------------------------------
+    doc_template = (STATIC / "doc.html").read_text(encoding="utf-8")
+
+    @app.get("/doc/{doc_id}", include_in_schema=False)
+    def document(request: Request, doc_id: str, start: int | None = Query(None, ge=0),
+                 end: int | None = Query(None, ge=0), article: str | None = Query(None, max_length=20)):
+        check_ip(request)
+        try:
+            doc = get_assistant().documents_by_id.get(doc_id)
+        except PolicydeskError:
+            doc = None
+        headers = {"Content-Security-Policy": DOC_CSP, "Referrer-Policy": "no-referrer"}
+        if doc is None:
+            return HTMLResponse(_doc_page(doc_template, M.DOC_NOT_FOUND[0], "", "", ""),
+                                status_code=404, headers=headers)
+        body = render.document_html(doc, start, end, article)
+        cited = 'id="cite"' in body
+        title = getattr(doc, "statute", "") or f"《{doc.title}》"
+        version = " ".join(x for x in (getattr(doc, "version_date", ""), getattr(doc, "version_event", "")) if x)
+        meta = (M.DOC_STATUTE_META.format(kind=getattr(doc, "kind", "") or "", version=version).strip()
+                if getattr(doc, "statute", "") else "　".join(x for x in (doc.publisher, doc.date) if x))
+        note = M.DOC_NOTE if cited else M.DOC_NOTE_PLAIN
+        return HTMLResponse(_doc_page(doc_template, title, meta, note, body), headers=headers)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(FAVICON.read_bytes(), media_type="image/png",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     # -- H5 page and widget -------------------------------------------------------------------
-    widget_js = _with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings)
+    widget_js = _compact(_with_service_texts((STATIC / "widget.js").read_text(encoding="utf-8"), settings))
     h5_html, h5_csp = _build_h5(widget_js, settings)
 
     @app.get("/h5", include_in_schema=False)
@@ -323,6 +371,17 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     return app
 
 
+DOC_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
+           "form-action 'none'")
+
+
+def _doc_page(template: str, title: str, meta: str, note: str, body: str) -> str:
+    """The document page: ``body`` is HTML from the renderer, the rest is escaped here."""
+    esc = html.escape
+    return (template.replace("{{TITLE}}", esc(title)).replace("{{META}}", esc(meta))
+            .replace("{{NOTE}}", esc(note)).replace("{{BODY}}", body))
+
+
 def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
     return SafeJSONResponse({"error": exc.message_zh, "error_en": exc.message_en}, status_code=exc.status)
 
@@ -330,10 +389,17 @@ def _wechat_error(exc: WeChatError) -> SafeJSONResponse:
 _INLINE_MARK = "/*POLICYDESK_WIDGET*/"
 
 
+def _compact(js: str) -> str:
+    """widget.js as sent: without indentation and whole-line // comments (the file keeps
+    them for people; phones on slow networks do not need them)."""
+    return "\n".join(line.strip() for line in js.splitlines() if not line.strip().startswith("//")) + "\n"
+
+
 def _with_service_texts(text: str, settings: Settings) -> str:
     """The static page and widget name the hotline and the topics covered as the assistant
     does (assistant/data/) and take the question-length limit from the settings."""
     return (text.replace("{{HOTLINE}}", HOTLINE).replace("{{TOPICS}}", TOPICS)
+            .replace("{{HOTLINE_NAME}}", HOTLINE_NAME).replace("{{HOTLINE_HOURS}}", HOTLINE_HOURS)
             .replace("{{MAX_QUESTION_CHARS}}", str(settings.max_question_chars)))
 
 
@@ -409,6 +475,34 @@ def _install_error_handlers(app: FastAPI) -> None:
                    415: M.BAD_REQUEST}.get(exc.status_code, default)
         return SafeJSONResponse(error_body(message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+
+# -- calculator inputs, from the specs ----------------------------------------------------------
+_JSON_TYPES = {"date": {"type": "string", "format": "date"}, "int": {"type": "integer"},
+               "float": {"type": "number"}, "money": {"type": "number"}, "bool": {"type": "boolean"},
+               "choice": {"type": "string"}}
+
+
+def calculator_schema(spec) -> dict:
+    """The JSON schema of one calculator's inputs (its fields, as the CLI flags in snake_case)."""
+    properties = {}
+    for f in spec.fields:
+        prop = dict(_JSON_TYPES[f.type])
+        prop["title"] = f.label_zh
+        prop["description"] = "；".join(p for p in (f.ask_zh, f.help_en) if p)
+        if f.choices:
+            prop["enum"] = [c.value for c in f.choices]
+            prop["description"] += "（" + "；".join(f"{c.value}={c.label_zh}" for c in f.choices) + "）"
+        if f.min is not None:
+            prop["minimum"] = f.min
+        if f.max is not None:
+            prop["maximum"] = f.max
+        if f.default is not None:
+            prop["default"] = f.default
+        properties[f.name] = prop
+    return {"title": f"{spec.name}（{spec.title_zh}）", "type": "object", "properties": properties,
+            "required": [f.name for f in spec.fields if f.required and not f.default_today],
+            "additionalProperties": True}   # aliases such as no_x, voluntary and kebab-case names
 
 
 # -- committed OpenAPI schema ----------------------------------------------------------------

@@ -23,6 +23,10 @@ UNKNOWN_CALCULATOR = ("没有名为“{name}”的计算器，可用的有：{na
 CALC_INPUTS_NOT_OBJECT = ("计算器的输入应是一组“名称: 值”", "calculator inputs must be a JSON object")
 UNKNOWN_ANSWER = ("找不到要评价的回答，请刷新后再试", "no answer with this id")
 FEEDBACK_THANKS = "感谢您的评价"
+DOC_NOTE = "浅蓝底色是回答引用的条文或段落，黄色是引用的原句。本页是收录时整理过的文本，以发布机关的正式文本为准。"
+DOC_NOTE_PLAIN = "本页是收录时整理过的文本，以发布机关的正式文本为准。"
+DOC_NOT_FOUND = ("没有找到这份文件，它可能已被停用或编号有误", "no such document")
+DOC_STATUTE_META = "{kind}　{version}"
 WECHAT_NOT_CONFIGURED = ("公众号接口尚未配置", "WeChat token is not configured")
 WECHAT_BAD_SIGNATURE = ("签名校验失败", "bad signature")
 WECHAT_BAD_XML = ("消息格式不正确", "malformed or unsafe XML")
@@ -42,6 +46,9 @@ FIELD_LABELS = {
     "q": "查询内容",
     "k": "返回条数",
     "body": "请求内容",
+    "start": "引文起始位置",
+    "end": "引文结束位置",
+    "article": "条文序号",
 }
 FIELD_MISSING = "缺少“{label}”"
 FIELD_INVALID = "“{label}”的格式不对"

@@ -40,6 +40,8 @@ class Answer:
     coverage: dict | None = None
     faq_id: str | None = None
     llm: dict | None = None          # {model, reply, accepted, reason}
+    contacts: list[dict] = field(default_factory=list)   # who can help instead: {name, phone, office, topic, hours}
+    suggestions: list[str] = field(default_factory=list)  # questions to offer next (assistant/suggest.py)
     created_at: float = field(default_factory=time.time)
 
     @property
@@ -83,5 +85,7 @@ class Answer:
             "coverage": self.coverage,
             "faq_id": self.faq_id,
             "llm": self.llm,
+            "contacts": self.contacts,
+            "suggestions": self.suggestions,
             "created_at": self.created_at,
         }

@@ -6,14 +6,21 @@ from pathlib import Path
 
 import yaml
 
+from calculators.registry import CALCULATORS
+
 _DATA = Path(__file__).resolve().parent / "data"
 _REFERRALS = yaml.safe_load((_DATA / "referrals.yaml").read_text(encoding="utf-8"))
 _SCOPE = yaml.safe_load((_DATA / "scope.yaml").read_text(encoding="utf-8"))
 
 HOTLINE = str(_REFERRALS["hotline"])
-SERVICE_NUMBERS = {HOTLINE}
+HOTLINE_NAME = str(_REFERRALS.get("hotline_name") or "")
+HOTLINE_OFFICE = "人力资源和社会保障部门"
+HOTLINE_HOURS = str(_REFERRALS.get("hotline_hours") or "")
+# Numbers the assistant may say on its own (the numeric guard lets them through).
+SERVICE_NUMBERS = {HOTLINE} | {str(o["phone"]) for o in _REFERRALS.get("offices") or ()}
 TOPICS = "、".join(_SCOPE["topics"])
-CALCULATIONS = "、".join(_SCOPE["calculations"])
+# What the calculators compute, named by their specs (a new calculator joins the greeting).
+CALCULATIONS = "、".join(spec.title_zh for spec in CALCULATORS.values())
 
 
 def referral(topic: str = "default") -> str:
@@ -22,7 +29,8 @@ def referral(topic: str = "default") -> str:
     return texts.get(topic, texts["default"]).format(hotline=HOTLINE)
 
 
-DECLINED = "抱歉，您问的问题不在本助手收录的政策文件范围内，我无法给出可靠答复。" + referral()
+DECLINED_LEAD = "抱歉，您问的问题不在本助手收录的政策文件范围内，我无法给出可靠答复。"
+DECLINED = DECLINED_LEAD + referral()
 REFUSED_EMPTY = "请输入您想咨询的问题，例如：爱心消费券每人多少钱？"
 REFUSED_TOO_LONG = "问题太长了（最多 {limit} 字），请简要描述您想咨询的事项。"
 ERROR = f"抱歉，系统暂时出了点问题，请稍后再试，或拨打人社服务热线 {HOTLINE}。"
@@ -37,6 +45,7 @@ FOLLOW_UP_PREFIX = "为了帮您准确计算，还需要了解："
 BAD_SLOT = "您提供的{label}有误：{problem}。"
 ASSUMED = "以下按您{conditions}的情况计算（如不符合，请告诉我）："
 CONFIRM_PREFIX = "请确认："
+THEN_ASK_PREFIX = "如需更准确的结果，请告诉我："
 STATUTE_QUOTE = "依据{statute}{article}：“{text}”"
 # Validity of what an answer quotes, on the day asked (assistant/steps/validity.py). The
 # dates come from the document's record (staff or catalog), the words from its text.
@@ -54,3 +63,9 @@ WECHAT_SOURCES = "依据："
 WECHAT_MORE = "（内容较长，已节选）"
 REPLY_SOURCES = "依据："
 REPLY_HOTLINE = f"如需进一步咨询，请拨打{HOTLINE}人社服务热线。"
+
+# How surfaces label the parts of an answer on a screen (assistant/render.py).
+SOURCES_TITLE = "依据（点按查看出处）"
+OPEN_DOCUMENT = "查看原文全文"
+SHOW_MORE = "展开"
+CALL = "拨打{name} {phone}"

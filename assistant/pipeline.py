@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant import messages
+from assistant import messages, referrals
 from assistant.answer import ERROR, Answer
 from assistant.services import Services
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
-                             route, understand_step, validity)
+                             route, suggest, understand_step, validity)
 from assistant.understand import Understanding
 from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
@@ -36,13 +36,14 @@ STEPS = [
     ("validity", validity.run),
     ("rewrite", rewrite.run),
     ("guard", guard.run),
+    ("suggest", suggest.run),
     ("remember", dialog.save),
 ]
 
 
 # Steps that still run once an earlier step has finished the answer (an approved answer,
 # a decline): whether its sources still apply, the rewrite, the guard, the dialog state.
-AFTER_FINISH = ("validity", "rewrite", "guard", "remember")
+AFTER_FINISH = ("validity", "rewrite", "guard", "suggest", "remember")
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Context:
     faq_entry: dict | None = None
     calc_inputs: dict = field(default_factory=dict)
     assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
+    then_ask: list = field(default_factory=list)    # optional inputs to ask for after answering
     input_problem: str | None = None
 
 
@@ -80,6 +82,7 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
             detail = {"error": type(exc).__name__}   # its English text may quote a backend's
             answer.follow_up = None
             answer.finish(ERROR, exc.message_zh, citations=[])
+            answer.contacts = [referrals.hotline_contact()]
         except Exception as exc:  # an internal failure becomes a status, never a traceback
             # The record (returned to clients, shown to staff) names only the failure's kind
             # and a reference; its text, which may quote input, stays in the server log.
@@ -89,5 +92,6 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
             detail = {"error": "internal_error", "error_ref": ref}
             answer.follow_up = None
             answer.finish(ERROR, messages.ERROR, citations=[])
+            answer.contacts = [referrals.hotline_contact()]
         answer.record(name, (time.perf_counter() - started) * 1000, **detail)
     return answer

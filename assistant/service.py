@@ -72,6 +72,10 @@ class Assistant:
         passages = self.searcher.search(normalize_text(query), k=k)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
+    def suggestions(self, limit: int | None = None) -> list[str]:
+        """Questions to offer at the start of a chat."""
+        return self.services.suggester.start(limit)
+
     def calculate(self, name: str, inputs: dict, today: date | None = None) -> dict:
         """A calculator's result with its citations completed (the API and the forms)."""
         return self.services.calculators.run(name, inputs, today=today)

@@ -13,6 +13,7 @@ from functools import cached_property
 from assistant.calculation import CalculatorService
 from assistant.llm import build_llm
 from assistant.store import Store
+from assistant.suggest import Suggester
 from policydesk.settings import Settings
 from retrieval.documents import DOCS_FILE, Document, load_documents
 from retrieval.search import Searcher
@@ -110,6 +111,15 @@ class Services:
         docs = {d.doc_id: d for d in load_documents(self.settings.index_dir)}
         self._documents = (key, docs)
         return docs
+
+    @cached_property
+    def suggester(self):
+        """Questions to offer (catalog, calculators, 口径库) for the documents served."""
+        try:
+            served = set(self.documents_by_id)
+        except Exception:  # noqa: BLE001 - no index yet: only calculator questions
+            served = set()
+        return Suggester(self.settings.corpus_dir, served, self.store)
 
     def close(self) -> None:
         """Release the database pool if it was opened."""

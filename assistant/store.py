@@ -13,8 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from assistant.steps.faq import NOISE, similarity
 from policydesk.errors import BackendMissingError, InputError, PolicydeskError
 from policydesk.privacy import mask_obj, mask_pii
+from retrieval.normalize import normalize_text
 
 metadata = sa.MetaData()
 
@@ -141,6 +143,13 @@ faq_reviews = sa.Table(
 )
 
 MAX_FIELD = 4000
+SAME_QUESTION = 0.85   # bigram similarity at which two wordings are one question in the worklist
+
+
+def question_key(question: str) -> str:
+    """A question reduced to what it asks: normalized (traditional → simplified, full-width
+    forms), without punctuation, spaces and particles."""
+    return NOISE.sub("", normalize_text(question or "")).lower()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -263,6 +272,46 @@ class Store:
              .order_by(conversations.c.created_at.desc()).limit(limit))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    def worklist_groups(self, limit: int = 100, scan: int = 2000) -> list[dict]:
+        """The worklist grouped by question: every declined answer and every 没用 (👎),
+        one group per question however it was worded (punctuation, full-width forms,
+        traditional characters, particles aside), most asked first.
+
+        A group: ``{question, questions, count, declined, thumbs_down, comments, answer_ids,
+        statuses, last_at}`` — ``count`` is the number of answers in it."""
+        items = self.worklist(limit=scan)
+        notes: dict[str, list[str]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(feedback.c.answer_id, feedback.c.comment)
+                                .where(feedback.c.rating < 0, feedback.c.comment.is_not(None),
+                                       feedback.c.comment != "")
+                                .order_by(feedback.c.created_at))
+            for answer_id, comment in rows:
+                notes.setdefault(answer_id, []).append(comment)
+        groups: list[dict] = []
+        for item in items:   # newest first: a group's question is its latest wording
+            key = question_key(item["question"] or "")
+            group = next((g for g in groups if g["key"] == key
+                          or similarity(g["key"], key) >= SAME_QUESTION), None)
+            if group is None:
+                group = {"key": key, "question": item["question"], "questions": [], "count": 0,
+                         "declined": 0, "thumbs_down": 0, "comments": [], "answer_ids": [],
+                         "statuses": [], "last_at": item["created_at"]}
+                groups.append(group)
+            group["count"] += 1
+            group["declined"] += int(item["status"] == "declined")
+            group["thumbs_down"] += int(bool(item.get("thumbs_down")))
+            group["answer_ids"].append(item["id"])
+            group["comments"] += notes.get(item["id"], [])
+            if item["question"] not in group["questions"]:
+                group["questions"].append(item["question"])
+            if item["status"] not in group["statuses"]:
+                group["statuses"].append(item["status"])
+        groups.sort(key=lambda g: (-g["count"], -(g["last_at"] or 0)))
+        for g in groups:
+            g.pop("key")
+        return groups[:limit]
 
     # -- approved answers (口径库) --------------------------------------------------------
     def faq_save(self, question: str, answer: str, citations: list[dict] | None = None, *,

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from calculators.plugins import extra_rule_dirs
 from policydesk.errors import PolicydeskError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -34,6 +35,11 @@ UNIT_ZH = {
     "day": "天",
     "yuan": "元",
     "yuan_per_month": "元/月",
+    "percent": "%",
+    "hour": "小时",
+    "times": "倍",
+    "day_per_month": "天/月",
+    "month_of_pay": "个月工资",
     "date": "",
     "bool": "",
     "text": "",
@@ -165,8 +171,11 @@ def reference_text(reference: dict) -> str:
 def citation(reference: dict) -> dict:
     """The citation form of a reference: ``{doc_id, quote}`` or ``{statute, article, text}``."""
     if "statute" in reference:
-        return {"statute": reference["statute"], "article": reference["article"],
-                "text": reference["text"]}
+        out = {"statute": reference["statute"], "article": reference["article"],
+               "text": reference["text"]}
+        if reference.get("phrase"):
+            out["phrase"] = reference["phrase"]
+        return out
     return {"doc_id": reference["doc_id"], "quote": reference["quote"]}
 
 
@@ -176,10 +185,19 @@ def _check_reference(ref: Any, where: str, statutes: dict) -> dict:
     if not isinstance(ref, dict):
         raise RuleError(f"规则 {where} 缺少依据", f"rule {where}: missing reference")
     if "statute" in ref:
-        text = statutes.get(ref["statute"], {}).get(ref.get("article"))
-        if not text:
+        if not ref.get("article"):
+            raise RuleError(f"规则 {where} 引用法条时缺少条号", f"rule {where}: statute reference needs article")
+        # The wording is cut from the statute corpus, not typed here: ``phrase`` is the clause
+        # meant (verbatim, checked by a test); older rules still find the article's wording in
+        # statutes.yaml.
+        text = statutes.get(ref["statute"], {}).get(ref["article"])
+        phrase = ref.get("phrase")
+        if not text and not phrase:
             raise RuleError(f"规则 {where} 引用的法条不存在", f"rule {where}: unknown statute article {ref}")
-        return {"statute": ref["statute"], "article": ref["article"], "text": text}
+        out = {"statute": ref["statute"], "article": ref["article"], "text": text or phrase}
+        if phrase:
+            out["phrase"] = str(phrase)
+        return out
     if ref.get("doc_id") and ref.get("quote"):
         return {"doc_id": str(ref["doc_id"]), "quote": str(ref["quote"])}
     raise RuleError(f"规则 {where} 的依据不完整", f"rule {where}: reference needs doc_id+quote or statute+article")
@@ -212,12 +230,13 @@ def _parse_parameter(name: str, raw: dict, statutes: dict) -> Parameter:
 
 
 @lru_cache(maxsize=None)
-def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict, dict]:
+def _load(rules_dir: str, extra_dirs: tuple[str, ...] = ()) -> tuple[dict[str, Parameter], dict, dict]:
     base = Path(rules_dir)
     statutes = yaml.safe_load((base / STATUTES_FILE).read_text(encoding="utf-8")) or {}
     parameters: dict[str, Parameter] = {}
-    for path in sorted(base.glob("*.yaml")):
-        if path.name in SPECIAL_FILES:
+    paths = sorted(base.glob("*.yaml")) + [p for d in extra_dirs for p in sorted(Path(d).glob("*.yaml"))]
+    for path in paths:
+        if path.parent == base and path.name in SPECIAL_FILES:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, raw in data.items():
@@ -231,19 +250,26 @@ def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict, dict]:
     return parameters, statutes, programs
 
 
+def _dirs(rules_dir: Path | None) -> tuple[str, tuple[str, ...]]:
+    """The package's rules folder (or ``rules_dir``) plus those of added calculator folders."""
+    if rules_dir is not None:
+        return str(rules_dir), ()
+    return str(RULES_DIR), tuple(str(d) for d in extra_rule_dirs())
+
+
 def parameters(rules_dir: Path | None = None) -> dict[str, Parameter]:
-    params, _statutes, _programs = _load(str(rules_dir or RULES_DIR))
+    params, _statutes, _programs = _load(*_dirs(rules_dir))
     return params
 
 
 def statutes(rules_dir: Path | None = None) -> dict:
-    _params, statute_texts, _programs = _load(str(rules_dir or RULES_DIR))
+    _params, statute_texts, _programs = _load(*_dirs(rules_dir))
     return statute_texts
 
 
 def benefit_programs(rules_dir: Path | None = None) -> dict:
     """``{"facts": {...}, "programs": [...]}`` from ``rules/benefit_programs.yaml``."""
-    _params, _statutes, programs = _load(str(rules_dir or RULES_DIR))
+    _params, _statutes, programs = _load(*_dirs(rules_dir))
     return programs
 
 

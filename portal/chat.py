@@ -9,6 +9,7 @@ import uuid
 import streamlit as st
 from streamlit import config
 
+from assistant import referrals, render as answer_render
 from policydesk.errors import PolicydeskError
 from portal import render, resources, text as T, widgets
 
@@ -57,12 +58,11 @@ def render_page() -> None:
     widgets.page_css(embed)
 
     if not embed:
-        st.title(f":material/account_balance: {T.CHAT_TITLE}")
+        st.title(T.CHAT_TITLE)
         st.caption(T.CHAT_INTRO)
     _scope_notice(expanded=not ss.messages and not embed)
-    if not embed:
-        with st.sidebar:
-            st.button(T.CLEAR_CHAT, on_click=_clear, width="stretch")
+    if ss.messages:
+        st.button(T.CLEAR_CHAT, on_click=_clear, key="new_chat")
 
     docs_by_id = resources.documents_by_id()
     for i, msg in enumerate(ss.messages):
@@ -70,7 +70,7 @@ def render_page() -> None:
             if msg["role"] == "user":
                 st.markdown(render.markdown_safe(msg["content"]))
             else:
-                _draw_answer(msg, docs_by_id, index=i)
+                _draw_answer(msg, docs_by_id, index=i, last=i == len(ss.messages) - 1)
 
     pending = ss.pop("pending_question", None)
     # Read the input first: the starters only show while nothing has been asked.
@@ -87,7 +87,7 @@ def render_page() -> None:
             # Kept before streaming: a new question typed meanwhile stops this run, and the
             # answer must still be in the history when the page redraws.
             ss.messages.append(msg)
-            _draw_answer(msg, docs_by_id, index=len(ss.messages) - 1, stream=True)
+            _draw_answer(msg, docs_by_id, index=len(ss.messages) - 1, stream=True, last=True)
 
 
 def _scope_notice(expanded: bool) -> None:
@@ -104,9 +104,17 @@ def _scope_notice(expanded: bool) -> None:
 
 
 def _starters() -> None:
+    """The opening suggestions: from the catalog, the calculators and the 口径库."""
+    try:
+        questions = resources.assistant().suggestions()
+    except Exception:  # noqa: BLE001 - no suggestions rather than no page
+        log.warning("portal: no suggestions", exc_info=True)
+        questions = []
+    if not questions:
+        return
     st.markdown(f"**{T.STARTERS_TITLE}**")
     cols = st.columns(2)
-    for i, q in enumerate(T.STARTER_QUESTIONS):
+    for i, q in enumerate(questions):
         cols[i % 2].button(q, key=f"starter_{i}", on_click=_ask_pending, args=(q,),
                            width="stretch")
 
@@ -128,22 +136,26 @@ def _answer(question: str) -> dict:
             "elapsed_ms": round((time.perf_counter() - started) * 1000)}
 
 
-def _draw_answer(msg: dict, docs_by_id: dict, *, index: int, stream: bool = False) -> None:
+def _draw_answer(msg: dict, docs_by_id: dict, *, index: int, stream: bool = False, last: bool = False) -> None:
+    """The answer as the renderer draws it for every screen: markers that open their
+    citation, citations labelled by their own words with a link to the whole document,
+    who to call; then the suggestions (under the latest answer) and the feedback."""
     ans = msg["answer"]
     status = ans.get("status")
     if status == "faq":
         st.success(T.FAQ_BADGE)
     elif ans.get("declined"):
         st.caption(T.DECLINED_BADGE)
-    body = render.markdown_safe(ans.get("answer") or "")
+    view = answer_render.answer_view(dict(ans, id=ans.get("id") or f"m{index}"), link=render.doc_page_link)
+    body = st.empty()
     if stream:
-        st.write_stream(_stream(body))
-    else:
-        st.markdown(body)
-    cites = ans.get("citations") or []
-    if cites:
-        st.caption(T.CITATIONS_TITLE)
-        widgets.citations(cites, docs_by_id, key=f"c{index}")
+        with body:
+            st.write_stream(_stream(render.markdown_safe(ans.get("answer") or "")))
+    body.markdown(view["body_html"] + view["citations_html"] + view["contacts_html"], unsafe_allow_html=True)
+    if last and view["suggestions"]:
+        st.markdown(f"**{T.SUGGESTIONS_TITLE}**")
+        for n, q in enumerate(view["suggestions"]):
+            st.button(q, key=f"follow_{index}_{n}", on_click=_ask_pending, args=(q,))
     if ans.get("id") and status != "error":
         _feedback(ans["id"])
 
@@ -158,6 +170,10 @@ def _feedback(answer_id: str) -> None:
     if rating is None:
         return
     st.caption(T.FEEDBACK_THANKS_UP if rating > 0 else T.FEEDBACK_THANKS_DOWN)
+    if rating < 0:   # 没用: the way to a person
+        hotline = referrals.hotline_contact()
+        st.markdown(f"**{T.HUMAN_TITLE}**")
+        st.markdown(answer_render.contacts_html([hotline]), unsafe_allow_html=True)
     if ss.get(f"fb_commented_{answer_id}"):
         st.caption(T.FEEDBACK_COMMENT_THANKS)
         return

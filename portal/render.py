@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from assistant.render import citation_label, citation_quote
 from portal import text as T
@@ -68,6 +69,18 @@ def markdown_safe(text: str) -> str:
     strike text through."""
     text = (text or "").replace("$", r"\$").replace("~", r"\~")
     return text.replace("\n", "  \n")
+
+
+def doc_page_link(citation: dict) -> str | None:
+    """The portal's own document page for a citation (the API has /doc/{doc_id})."""
+    if not citation.get("doc_id"):
+        return None
+    params = {"doc_id": citation["doc_id"]}
+    if isinstance(citation.get("start"), int) and isinstance(citation.get("end"), int):
+        params.update(start=citation["start"], end=citation["end"])
+    elif citation.get("article"):
+        params["article"] = citation["article"]
+    return "/doc?" + urlencode(params) + "#cite"
 
 
 _MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@=^\"'])")

@@ -258,30 +258,32 @@ def _worklist_tab() -> None:
     if store is None:
         return
     st.subheader(T.WORK_TITLE)
-    items = store.worklist(limit=100)
-    if not items:
+    st.caption(T.WORK_INTRO)
+    groups = store.worklist_groups(limit=100)
+    if not groups:
         st.info(T.WORK_EMPTY)
         return
-    # A rating and a later comment are separate feedback rows; show every comment given.
-    comments: dict[str, list[str]] = {}
-    for fb in store.list_feedback(limit=1000):
-        if fb.get("comment"):
-            comments.setdefault(fb["answer_id"], []).append(fb["comment"])
-    for item in items:
-        status = T.STATUS_LABELS.get(item["status"], item["status"])
-        if item.get("thumbs_down"):
-            status += "　" + T.WORK_THUMBS_DOWN
+    for n, group in enumerate(groups):
+        counts = []
+        if group["declined"]:
+            counts.append(T.WORK_DECLINED_N.format(n=group["declined"]))
+        if group["thumbs_down"]:
+            counts.append(T.WORK_THUMBS_DOWN_N.format(n=group["thumbs_down"]))
         # Citizen text is escaped before it meets Markdown: a question or comment cannot
         # load an image or draw a link in the staff browser.
-        with st.expander(T.WORK_ITEM.format(when=render.when(item["created_at"]), status=status,
-                                            question=render.markdown_escape(item["question"][:60]))):
-            st.text(item.get("answer") or "")
-            for comment in comments.get(item["id"]) or ([item["comment"]] if item.get("comment") else []):
+        label = T.WORK_GROUP.format(count=group["count"], question=render.markdown_escape(group["question"][:60]),
+                                    counts="，".join(counts), when=render.when(group["last_at"]))
+        with st.expander(label):
+            if len(group["questions"]) > 1:
+                st.markdown(T.WORK_WORDINGS)
+                for q in group["questions"][:10]:
+                    st.markdown("- " + render.markdown_escape(q))
+            for comment in group["comments"]:
                 st.markdown(T.WORK_COMMENT.format(comment=render.markdown_escape(comment)))
-            st.button(T.WORK_WRITE_FAQ, key=f"work_faq_{item['id']}", on_click=_draft_from_question,
-                      args=(item["question"],))
-            if st.toggle(T.WORK_SHOW_RECORD, key=f"work_rec_{item['id']}"):
-                record = store.get_conversation(item["id"])
+            st.button(T.WORK_WRITE_FAQ, key=f"work_faq_{n}", on_click=_draft_from_question,
+                      args=(group["question"],))
+            if st.toggle(T.WORK_SHOW_RECORD, key=f"work_rec_{n}"):
+                record = store.get_conversation(group["answer_ids"][0])
                 if record:
                     widgets.answer_record(record)
 

@@ -4,11 +4,40 @@ from __future__ import annotations
 from assistant.messages import HOTLINE, TOPICS
 
 APP_TITLE = "民生政策助手"
-APP_ICON = ":material/account_balance:"
 
 PAGE_CHAT = "政策问答"
 PAGE_CALCULATORS = "政策计算器"
 PAGE_STAFF = "热线工作台"
+PAGE_DOCUMENT = "政策原文"
+NAV_LABEL = "页面导航"
+
+# Chinese names for Streamlit's own controls (read by screen readers and shown as tips).
+CONTROL_NAMES_ZH = {
+    "Send message": "发送问题",
+    "Expand sidebar": "展开侧栏",
+    "Collapse sidebar": "收起侧栏",
+    "Sidebar": "侧栏",
+    "App pages": "页面导航",
+    "Link to heading": "本节链接",
+    "Open": "展开选项",
+    "Close": "关闭",
+    "Clear all": "全部清除",
+    "Clear value": "清除",
+    "Increment": "增加",
+    "Decrement": "减少",
+    "Show password text": "显示密码",
+    "Hide password text": "隐藏密码",
+    "Copy to clipboard": "复制",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Download as CSV": "下载 CSV",
+    "Search": "搜索",
+    "Main menu": "主菜单",
+    "Thumbs up": "有用",
+    "Thumbs down": "没用",
+    "Positive feedback": "有用",
+    "Negative feedback": "没用",
+}
 
 # -- shared -------------------------------------------------------------------------------
 LOADING = "正在加载政策索引，请稍候…"
@@ -23,17 +52,15 @@ SCOPE_LIST_TITLE = "本助手依据的政策文本（{n} 篇）"
 SCOPE_ITEM = "《{title}》　{publisher}　{date}"
 SCOPE_NONE = "政策文本尚未载入。"
 STARTERS_TITLE = "可以这样问："
-STARTER_QUESTIONS = (
-    "爱心消费券每人多少钱？",
-    "失业保险基金省级统筹是从什么时候开始的？",
-    "创业担保贷款可以展期多久？",
-    "居家办公期间工资怎么发？",
-)
 CHAT_PLACEHOLDER = "请输入您的问题"
 THINKING = "正在查找政策原文…"
 FAQ_BADGE = ":material/verified: 本答复为工作人员审核的标准口径"
 DECLINED_BADGE = ":material/info: 现有政策文本没有涉及这个问题"
 CITATIONS_TITLE = "依据（点击展开原文）"
+DOC_TITLE = "政策原文"
+DOC_NOT_FOUND = "没有找到这份文件，它可能已被停用或链接有误。"
+DOC_NOTE = "浅蓝底色是回答引用的条文或段落，黄色是引用的原句。本页是收录时整理过的文本，以发布机关的正式文本为准。"
+DOC_NOTE_PLAIN = "本页是收录时整理过的文本，以发布机关的正式文本为准。"
 CITATION_LABEL = "[{n}] {label}：{quote}"
 CITATION_META = "**{title}**　{publisher}　{date}"
 STATUTE_LABEL = "[{n}] {label}"
@@ -46,7 +73,10 @@ FEEDBACK_COMMENT = "还想告诉我们什么？（可选）"
 FEEDBACK_COMMENT_SEND = "发送意见"
 FEEDBACK_COMMENT_THANKS = "意见已收到。"
 FEEDBACK_FAILED = "评价没有保存成功：{error}"
-CLEAR_CHAT = "清空对话"
+CLEAR_CHAT = "新对话"
+SUGGESTIONS_TITLE = "您还可以问："
+HUMAN_TITLE = "转人工"
+HUMAN_TEXT = "想找工作人员？请拨打 {phone} {name}（{hours}）。"
 CALC_LINK = "需要算金额、日期？试试政策计算器"
 
 # -- calculators --------------------------------------------------------------------------
@@ -56,11 +86,13 @@ CALC_PICK = "选择计算器"
 CALC_SUBMIT = "计算"
 CALC_REQUIRED = "（必填）"
 CALC_DATE_HELP = "日期格式：2023-08-31"
+CALC_NUMBER_PLACEHOLDER = "填写数字"
 CALC_BOOL_YES = "是"
 CALC_BOOL_NO = "否"
 CALC_BOOL_UNKNOWN = "不确定"
 CALC_CHOICE_NONE = "请选择"
 CALC_DATE_TODAY = "不填则按今天"
+CALC_RANGE = "可填范围：{range}"
 CALC_ITEM = "项目"
 CALC_VALUE = "结果"
 CALC_ERROR_FIELD = "「{label}」：{message}"
@@ -70,22 +102,7 @@ CALC_CITATIONS = "依据"
 CALC_EMPTY = "暂无可用的计算器。"
 STEP_REFERENCE = "依据：{ref}"
 
-# Chinese names of the result keys of the calculator contract (DESIGN.md).
-RESULT_LABELS = {
-    "eligible": "是否符合条件",
-    "max_months": "最长（月）",
-    "requested_months": "申请展期（月）",
-    "within_limit": "是否在期限内",
-    "latest_maturity": "最晚可展期至",
-    "new_maturity": "展期后到期日",
-    "amount_yuan": "金额（元）",
-    "status": "发放状态",
-    "deadline": "截止日期",
-    "channel": "发放渠道",
-    "monthly_amount_yuan": "每月金额（元）",
-    "max_probation_months": "试用期最长（月）",
-    "agreed_within_limit": "约定的试用期是否合法",
-}
+# The result keys of each calculator are labelled by its spec (``spec.results``).
 RESULT_LIST_LABELS = {
     "reasons": "原因",
     "programs": "可能适用的政策",
@@ -170,10 +187,13 @@ STATUS_LABELS = {
     "pending": "未完成",
 }
 
-WORK_TITLE = "待处理问题（未覆盖 + 差评）"
+WORK_TITLE = "待处理问题（未覆盖 + 没用）"
+WORK_INTRO = "同一个问题（不论标点、繁简、语气词）归为一组，问得最多的排在前面。"
 WORK_EMPTY = "没有待处理的问题。"
-WORK_ITEM = "{when}　{status}　{question}"
-WORK_THUMBS_DOWN = ":material/thumb_down: 差评"
+WORK_GROUP = "{count} 次　{question}　（{counts}；最近 {when}）"
+WORK_DECLINED_N = "未覆盖 {n}"
+WORK_THUMBS_DOWN_N = "没用 {n}"
+WORK_WORDINGS = "群众的不同问法："
 WORK_COMMENT = "群众意见：{comment}"
 WORK_WRITE_FAQ = "为此问题写口径"
 WORK_SHOW_RECORD = "查看回答记录"

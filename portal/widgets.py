@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 
 import streamlit as st
 
 from assistant import render as answer_render
 from portal import render, text as T
+
+# The same local icon the H5 page uses: nothing is fetched from a font CDN.
+FAVICON = Path(__file__).resolve().parent.parent / "api" / "static" / "favicon.png"
 
 
 def citations(cites: list[dict], docs_by_id: dict, *, key: str) -> None:
@@ -83,9 +87,87 @@ def answer_record(record: dict) -> None:
     st.json(record, expanded=False)
 
 
+def navigation(pages) -> None:
+    """The pages as a row of labelled links, on phones as on desktops."""
+    with st.container(horizontal=True, key="pd_nav", gap="small"):
+        for page in pages:
+            st.page_link(page, label=page.title)
+
+
+# Streamlit's own controls speak English to screen readers ("Send message", "Help for …",
+# "Expand sidebar") and the page says lang="en". This script, run in the page, says
+# zh-CN, names those controls in Chinese (again whenever Streamlit redraws them), hides
+# icon ligatures from screen readers, and makes a citation marker open its citation.
+ZH_SCRIPT = """<script>
+(function () {
+  var d = document;
+  d.documentElement.lang = 'zh-CN';
+  if (window.__pdZh) { return; }
+  window.__pdZh = true;
+  var names = %s;
+  function name(v) {
+    if (names[v]) { return names[v]; }
+    var m = /^Help for (.*)$/.exec(v);
+    return m ? m[1] + '：说明' : null;
+  }
+  function fix(root) {
+    if (d.documentElement.lang !== 'zh-CN') { d.documentElement.lang = 'zh-CN'; }
+    root.querySelectorAll('[aria-label]').forEach(function (e) {
+      var zh = name(e.getAttribute('aria-label'));
+      if (zh) { e.setAttribute('aria-label', zh); }
+    });
+    root.querySelectorAll('[title]').forEach(function (e) {
+      var zh = name(e.getAttribute('title'));
+      if (zh) { e.setAttribute('title', zh); }
+    });
+    root.querySelectorAll('[data-testid="stIconMaterial"]:not([aria-hidden])').forEach(function (e) {
+      e.setAttribute('aria-hidden', 'true');
+    });
+    var cite = location.hash === '#cite' && d.getElementById('cite');
+    if (cite && !window.__pdScrolled) { window.__pdScrolled = true; cite.scrollIntoView(); }
+  }
+  new MutationObserver(function () { fix(d); }).observe(d.body, {subtree: true, childList: true,
+    attributes: true, attributeFilter: ['aria-label', 'title']});
+  d.addEventListener('click', function (ev) {
+    var mark = ev.target.closest && ev.target.closest('a.pd-mk');
+    if (!mark) { return; }
+    var item = d.getElementById(mark.getAttribute('href').slice(1));
+    var details = item && item.closest('details');
+    if (!details) { return; }
+    ev.preventDefault();
+    details.open = true;
+    details.scrollIntoView({block: 'center'});
+    details.querySelector('summary').focus();
+  }, true);
+  fix(d);
+})();
+</script>"""
+
+
+def page_setup() -> None:
+    """What every page needs first: Chinese for assistive technology, and the styles."""
+    st.html(ZH_SCRIPT % json.dumps(T.CONTROL_NAMES_ZH, ensure_ascii=False), unsafe_allow_javascript=True)
+
+
 CSS = """
 <style>
 mark { background: #ffe58f; padding: 0 2px; border-radius: 2px; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4b5563 !important; opacity: 1 !important; }
+.pd-cites { margin-top: .5rem; }
+.pd-cites-h { color: #4b5563; font-size: .9rem; margin: 0; }
+.pd-cite-list { list-style: none; padding: 0; margin: 0; }
+.pd-cite { background: #f0f4fa; border-radius: 8px; margin: .4rem 0; }
+.pd-cite summary { min-height: 44px; padding: .55rem .6rem; cursor: pointer; color: #123f7a; }
+.pd-cite-body { padding: 0 .8rem .6rem; }
+.pd-src { color: #374151; margin: 0 0 .3rem; }
+.pd-q { border-left: 4px solid #1a5fb4; background: #fff; margin: .3rem 0; padding: .3rem .6rem; color: #1f2329; }
+.pd-doc, .pd-call { display: inline-block; min-height: 44px; padding: .6rem 0; font-weight: 600; }
+.pd-call { display: block; }
+.pd-hours { display: block; color: #4b5563; font-size: .9rem; }
+.pd-mk { font-weight: 600; }
+.pd-p { margin: 0 0 .4rem; }
+.pd-doc-text p { line-height: 1.9; }
+.pd-cited-section { background: #eef4fc; border-left: 6px solid #1a5fb4; padding: .5rem .8rem; margin: 0 -.8rem .8rem; }
 .pd-para { line-height: 1.8; font-size: 0.95rem; }
 .pd-scope { line-height: 1.9; font-size: 0.9rem; }
 .pd-passage { line-height: 1.7; font-size: 0.95rem; border-left: 3px solid #d9d9d9;
@@ -105,4 +187,6 @@ EMBED_CSS = """
 
 
 def page_css(embed: bool = False) -> None:
-    st.markdown(CSS + (EMBED_CSS if embed else ""), unsafe_allow_html=True)
+    page_setup()
+    # st.html: st.markdown no longer keeps <style> elements.
+    st.html(CSS + (EMBED_CSS if embed else ""))

@@ -4,21 +4,27 @@ law while a missing fact is asked for. The renderer turns the parts into text an
 the follow-up question."""
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
-from assistant.calc_fields import field_specs
+from assistant.calc_fields import calculator_spec, field_specs
 from assistant.render import block
 from calculators.rules import statute_citations
 
 MAX_SENTENCES = 3
+MAX_STATUTE_ARTICLES = 3
 
 
 def run(answer, ctx):
     if ctx.route == "calculator":
         blocks, citations = compose_calculation(ctx.calc_result)
+        specs = field_specs(ctx.understanding.intent)
         if ctx.assumed:
-            specs = field_specs(ctx.understanding.intent)
             conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
             blocks = [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks
             answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
+        elif ctx.then_ask and _worth_asking(ctx):
+            answer.follow_up = specs[ctx.then_ask[0]].get("ask_zh")
+        elif ctx.then_ask:   # nothing owed: the wage would change nothing, so stop asking
+            ctx.state = {k: v for k, v in (ctx.state or {}).items() if k != "pending"}
+            ctx.state_changed = True
         answer.finish(CALCULATED, blocks=blocks, citations=citations)
     elif ctx.route == "follow_up":
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
@@ -32,6 +38,13 @@ def run(answer, ctx):
         return {"skipped": True}
     ctx.deterministic = answer.answer
     return {"citations": len(answer.citations), "chars": len(answer.answer)}
+
+
+def _worth_asking(ctx) -> bool:
+    """The spec's ``then_ask_if`` result key is true (or the spec sets none)."""
+    spec = calculator_spec(ctx.understanding.intent)
+    key = spec.chat.then_ask_if if spec and spec.chat else ""
+    return not key or bool((ctx.calc_result or {}).get(key))
 
 
 def follow_up_question(ctx) -> str:
@@ -49,7 +62,14 @@ def compose_statutes(name: str, citations: list[dict]) -> tuple[list[dict], list
     """While we wait for the missing fact, quote the national law the calculator applies
     (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
     blocks, citations = [], list(citations)
-    for c in statute_citations(name.replace("-", "_")):
+    spec = calculator_spec(name)
+    seen: set = set()
+    for c in statute_citations(spec.rules if spec and spec.rules else name.replace("-", "_")):
+        # one quote per article, the first few articles the rules cite: what the calculation
+        # rests on, not every clause it reads
+        if (c["statute"], c["article"]) in seen or len(seen) >= MAX_STATUTE_ARTICLES:
+            continue
+        seen.add((c["statute"], c["article"]))
         citations.append(c)
         text = messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"], text=c["text"])
         blocks.append(block("statute", text, [len(citations)]))

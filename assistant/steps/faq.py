@@ -6,11 +6,11 @@ from assistant.answer import FAQ
 from retrieval.normalize import normalize_text
 
 MATCH_THRESHOLD = 0.6   # character-bigram Dice between the normalized questions
-_NOISE = re.compile(r"[\s，,。.？?！!、：:；;“”\"'（）()]|吗|呢|啊|呀|吧|了|的|请问|我想问|想问一下|一下")
+NOISE = re.compile(r"[\s，,。.？?！!、：:；;“”\"'（）()]|吗|呢|啊|呀|吧|了|的|请问|我想问|想问一下|一下")
 
 
 def _bigrams(text: str) -> set[str]:
-    text = _NOISE.sub("", text)
+    text = NOISE.sub("", text)
     return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
 

@@ -1,6 +1,5 @@
 """Retrieve: hybrid search over the passages and the calibrated coverage decision."""
-from assistant import messages
-from assistant.answer import DECLINED
+from assistant import referrals
 
 SEARCH_K = 8
 
@@ -17,7 +16,7 @@ def run(answer, ctx):
         if ctx.route == "follow_up":
             ctx.passages = []
             return {"covered": False, "kept_for": "follow_up"}
-        answer.finish(DECLINED, messages.DECLINED, citations=[])
+        referrals.decline(answer)
         ctx.deterministic = answer.answer
         return {"covered": False, "reason": ctx.coverage.reason}
     return {"covered": True, "n": len(ctx.passages), "confidence": round(ctx.coverage.confidence, 4)}

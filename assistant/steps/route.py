@@ -1,8 +1,8 @@
 """Route: chit-chat, a calculator with all it needs, passages plus a follow-up question for
 a missing slot, or passages alone."""
-from assistant import messages
-from assistant.answer import CHITCHAT, DECLINED
-from assistant.calc_fields import all_field_specs, field_specs
+from assistant import messages, referrals
+from assistant.answer import CHITCHAT
+from assistant.calc_fields import all_field_specs, calculator_spec, field_specs
 
 
 def run(answer, ctx):
@@ -18,7 +18,7 @@ def run(answer, ctx):
     elsewhere = ctx.services.searcher.foreign_places(answer.normalized)
     if elsewhere:
         # The calculators hold Shanxi rules only: 上海的失业金 is not ours to compute.
-        answer.finish(DECLINED, messages.DECLINED, citations=[])
+        referrals.decline(answer)
         ctx.deterministic = answer.answer
         return {"route": "declined", "calculator": u.intent, "other_region": elsewhere}
 
@@ -41,9 +41,14 @@ def run(answer, ctx):
     ctx.route = "calculator"
     ctx.assumed = assumable
     ctx.calc_inputs = {**inputs, **{m: True for m in assumable}}
+    ctx.then_ask = _then_ask(u.intent, inputs)
     if assumable:
         ctx.missing = assumable
         _remember(ctx, u.intent, inputs, assumable)
+    elif ctx.then_ask:
+        # The answer is given without an optional fact that would sharpen it (the wage for
+        # an amount); the next message may bring it.
+        _remember(ctx, u.intent, inputs, ctx.then_ask)
     elif (ctx.state or {}).get("pending"):
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
@@ -55,3 +60,17 @@ def _remember(ctx, name: str, inputs: dict, missing: list[str]) -> None:
     ctx.state = {**(ctx.state or {}), "pending": {"calculator": name, "slots": inputs,
                                                   "asked": missing[0], "missing": missing}}
     ctx.state_changed = True
+
+
+def _then_ask(name: str, inputs: dict) -> list[str]:
+    """The spec's ``chat.then_ask`` inputs not given, nor any input that stands in for them
+    (a daily wage instead of the monthly one: one exclusive group)."""
+    spec = calculator_spec(name)
+    if spec is None or spec.chat is None:
+        return []
+    out = []
+    for wanted in spec.chat.then_ask:
+        peers = {wanted}.union(*[set(g) for g in spec.exclusive if wanted in g])
+        if not peers & set(inputs):
+            out.append(wanted)
+    return out

@@ -109,13 +109,11 @@ def test_h5_page_in_a_wechat_sized_phone(chromium, site, artifacts_dir):
     assert "1500" in text
     assert float(answer.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 17
 
-    cite = page.locator(".pd-answer .pd-cite-btn").first
-    assert re.search(r"《.+》", cite.inner_text())
-    quote = page.locator(".pd-answer .pd-quote").first
-    assert not quote.is_visible()
+    cite = page.locator(".pd-answer .pd-cite summary").first
+    source = page.locator(".pd-answer .pd-src").first
+    assert not source.is_visible()
     cite.click()
-    assert quote.is_visible() and cite.get_attribute("aria-expanded") == "true"
-    assert len(quote.inner_text()) > 5
+    assert source.is_visible() and re.search(r"《.+》", source.inner_text())
     page.screenshot(path=str(artifacts_dir / "h5-answer-390x844.png"), full_page=True)
 
     # Nothing but our own origin was contacted, no cookie set, the session kept in localStorage.
@@ -128,7 +126,7 @@ def test_h5_page_in_a_wechat_sized_phone(chromium, site, artifacts_dir):
 
     # 👍 lands as feedback.
     page.click(".pd-answer .pd-up")
-    page.wait_for_selector(".pd-answer .pd-fb:has-text('感谢')")
+    page.wait_for_selector(".pd-answer .pd-status:has-text('感谢')")
     context.close()
 
 
@@ -152,7 +150,7 @@ def test_h5_shows_pending_then_offers_retry_after_a_failed_connection(chromium, 
         page.wait_for_timeout(50)
     held.pop().abort("internetdisconnected")
     page.wait_for_selector(".pd-error .pd-retry")
-    assert "网络" in page.inner_text(".pd-error")
+    assert "12333" in page.inner_text(".pd-error") and "连不上" in page.inner_text(".pd-error")
     page.screenshot(path=str(artifacts_dir / "h5-retry-390x844.png"))
     page.unroute("**/api/ask")
     page.click(".pd-retry")
@@ -169,6 +167,7 @@ def test_widget_on_another_origin_opens_and_answers(chromium, site, artifacts_di
     urls = track_requests(page)
     page.goto(allowed.url + "/index.html")
     assert page.locator("iframe").count() == 0
+    page.locator(".pd-fab").wait_for()
     assert not page.locator(".pd-panel").is_visible()
     page.click(".pd-fab")
     assert page.locator(".pd-panel").is_visible()
@@ -176,8 +175,8 @@ def test_widget_on_another_origin_opens_and_answers(chromium, site, artifacts_di
     page.click(".pd-panel .pd-send")
     answer = page.wait_for_selector(".pd-panel .pd-answer", timeout=60_000)
     assert "1500" in answer.inner_text()
-    page.locator(".pd-panel .pd-cite-btn").first.click()
-    assert page.locator(".pd-panel .pd-quote").first.is_visible()
+    page.locator(".pd-panel .pd-cite summary").first.click()
+    assert page.locator(".pd-panel .pd-src").first.is_visible()
     page.screenshot(path=str(artifacts_dir / "widget-cross-origin-390x844.png"))
     page.click(".pd-close")
     assert page.locator(".pd-fab").is_visible()

@@ -38,12 +38,39 @@ def test_every_corpus_quote_exists_verbatim_in_the_cleaned_corpus(built_home):
     assert checked >= 20
 
 
-def test_statute_references_carry_the_article_wording():
-    statutes = [r for _, r in all_references() if "statute" in r]
-    assert {(r["statute"], r["article"]) for r in statutes} == {
-        ("《失业保险条例》", "第十四条"), ("《失业保险条例》", "第十七条"), ("《劳动合同法》", "第十九条")}
-    for r in statutes:
-        assert len(r["text"]) > 40
+def _statute_articles() -> dict:
+    """{(《short title》, 第N条): article text} for every statute in corpus/statutes/."""
+    from pathlib import Path
+
+    from retrieval.statutes import NATIONAL_PREFIX, parse_statute
+
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    out = {}
+    for path in sorted((root / "statutes").rglob("*.md")):
+        parsed = parse_statute(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix())
+        name = f"《{parsed.title.removeprefix(NATIONAL_PREFIX)}》"
+        for article in parsed.articles:
+            out[(name, article.number)] = parsed.text[article.start:article.end]
+    return out
+
+
+def test_every_statute_reference_names_an_article_of_the_corpus_and_its_phrase_is_verbatim():
+    articles = _statute_articles()
+    assert len(articles) > 1000
+    refs = [(where, r) for where, r in all_references() if "statute" in r]
+    assert len({(r["statute"], r["article"]) for _, r in refs}) >= 25
+    for where, r in refs:
+        key = (r["statute"], r["article"])
+        assert key in articles, f"{where}: no {key[0]}{key[1]} in corpus/statutes"
+        if r.get("phrase"):
+            assert r["phrase"] in articles[key], f"{where}: phrase not verbatim in {key[0]}{key[1]}: {r['phrase']}"
+
+
+def test_a_phrase_that_is_not_verbatim_is_caught():
+    articles = _statute_articles()
+    text = articles[("《劳动合同法》", "第四十七条")]
+    assert "不满六个月的，向劳动者支付半个月工资的经济补偿" in text
+    assert "不满六个月的，支付半个月工资的经济补偿" not in text   # a retyped paraphrase
 
 
 @pytest.mark.parametrize("name", sorted(parameters()))
@@ -96,6 +123,12 @@ EXAMPLES = {
     "unemployment": {"contribution_years": 6, "involuntary": True, "registered": True},
     "probation": {"contract_months": 24, "probation_months": 2, "suspended_days": 9, "extension_months": 2},
     "benefits": {"graduation_date": "2022-06-30", "employed": False, "loan_holder": True},
+    "severance": {"reason": "unlawful", "start": "2019-03-01", "end": "2023-02-15", "monthly_wage": 30000,
+                  "local_average_wage": 6000},
+    "annual-leave": {"cumulative_years": 12, "joined": "2022-05-01", "left": "2023-02-10", "monthly_wage": 8000},
+    "overtime-pay": {"kind": "workday", "monthly_wage": 6000, "hours": 40},
+    "work-injury": {"grade": 5, "own_wage": 2000, "average_wage": 6000, "nursing": "most"},
+    "arbitration-deadline": {"known_date": "2022-11-20"},
 }
 
 

@@ -118,17 +118,18 @@ def test_citizen_asks_about_vouchers_and_opens_the_citation(browser, portal_url,
     answer, first_ms = _ask(page, "爱心消费券每人多少钱")
     first_answer = time.perf_counter() - opened
     assert "1500" in answer.inner_text()
-    citations = answer.locator('[data-testid="stExpander"]')
+    citations = answer.locator(".pd-cite")
     assert citations.count() >= 1
-    # Expand the citation that carries the amount (or the first one) and see it highlighted.
+    # Expand the citation that carries the amount (or the first one): its source and a link
+    # to the whole document.
     target = citations.filter(has_text="1500")
     target = target.first if target.count() else citations.first
     target.locator("summary").click()
-    mark = target.locator("mark").first
-    mark.wait_for(state="visible", timeout=10_000)
-    assert mark.inner_text().strip()
+    source = target.locator(".pd-src")
+    source.wait_for(state="visible", timeout=10_000)
     details = target.inner_text()
     assert "山西日报" in details and "2022-12-30" in details
+    assert target.locator("a.pd-doc").get_attribute("href").startswith("/doc?doc_id=")
     target.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "portal-chat-desktop.png"))
 
@@ -161,9 +162,9 @@ def test_phone_viewport_and_embed_mode_fit_the_screen(browser, portal_url, artif
     page.screenshot(path=str(artifacts_dir / "portal-chat-start-phone.png"))
     answer, _ = _ask(page, "爱心消费券每人多少钱")
     assert "1500" in answer.inner_text()
-    first = answer.locator('[data-testid="stExpander"]').first
+    first = answer.locator(".pd-cite").first
     first.locator("summary").click()
-    first.locator("mark").first.wait_for(state="visible", timeout=10_000)
+    first.locator(".pd-src").wait_for(state="visible", timeout=10_000)
     assert _no_horizontal_scroll(page)
     box = page.locator(CHAT_INPUT).bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
@@ -175,7 +176,7 @@ def test_phone_viewport_and_embed_mode_fit_the_screen(browser, portal_url, artif
     assert embed.locator("h1").count() == 0                      # no page title in embed mode
     assert embed.locator('[data-testid="stSidebarNav"]').count() == 0
     answer, _ = _ask(embed, "失业保险基金省级统筹从什么时候开始")
-    assert answer.locator('[data-testid="stExpander"]').count() >= 1
+    assert answer.locator(".pd-cite").count() >= 1
     assert _no_horizontal_scroll(embed)
     embed.screenshot(path=str(artifacts_dir / "portal-embed-phone.png"))
     ctx.close()
@@ -203,7 +204,7 @@ def test_calculator_page_in_the_browser_and_no_staff_page_in_the_portal(browser,
     page.screenshot(path=str(artifacts_dir / "portal-calculator.png"))
 
     # The citizen portal has no staff console: its navigation lists chat and calculators only.
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = page.locator('[data-testid="stPageLink"]').all_inner_texts()
     assert "热线工作台" not in nav and "政策计算器" in nav
     page.goto(f"{portal_url}/staff")
     page.locator(CHAT_INPUT).or_(page.get_by_text("Page not found")).first.wait_for(timeout=60_000)
@@ -270,3 +271,80 @@ def test_staff_console_on_its_own_port_with_citizen_text_escaped(browser, staff_
     assert main.locator("strong", has_text="加粗").count() == 0
     assert not [u for u in requested if "x.example" in u or "evil.example" in u]
     page.screenshot(path=str(artifacts_dir / "portal-staff-worklist.png"))
+
+ENGLISH_NAMES = ("Send message", "Help for", "Expand sidebar", "Collapse sidebar", "Sidebar", "App pages",
+                 "Link to heading", "Increment", "Decrement", " icon")
+
+
+def _english_names(page) -> list[str]:
+    return page.evaluate("""(words) => [...document.querySelectorAll('[aria-label],[title]')]
+      .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))
+      .filter(v => words.some(w => v.includes(w)))""", list(ENGLISH_NAMES))
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_portal_speaks_chinese_stays_on_this_machine_and_passes_axe(browser, portal_url, artifacts_dir):
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = ctx.new_page()
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(portal_url)
+    page.locator(CHAT_INPUT).wait_for(timeout=60_000)
+    page.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=30_000)
+    # Navigation is a row of labelled links on a phone, not an unlabelled arrow.
+    nav = page.locator('[data-testid="stPageLink"]')
+    assert {"政策问答", "政策计算器"} <= set(nav.all_inner_texts())
+    assert all(b["y"] < 200 for b in (nav.nth(i).bounding_box() for i in range(nav.count())))
+    page.wait_for_timeout(500)
+    assert _english_names(page) == []
+    assert _serious(page) == []
+
+    answer, _ = _ask(page, "爱心消费券每人多少钱")
+    marker = answer.locator("a.pd-mk").nth(1)
+    marker.click()
+    opened = answer.locator(".pd-cite").nth(1).locator("details")
+    page.wait_for_function("d => d.open", arg=opened.element_handle(), timeout=5_000)
+    assert _english_names(page) == []
+    assert _serious(page) == []
+    page.screenshot(path=str(artifacts_dir / "portal-citation-phone.png"))
+
+    href = answer.locator(".pd-cite").nth(1).locator("a.pd-doc").get_attribute("href")
+    doc = ctx.new_page()
+    doc.on("request", lambda r: urls.append(r.url))
+    doc.goto(portal_url + href)
+    mark = doc.locator("#cite mark")
+    mark.wait_for(timeout=60_000)
+    doc.wait_for_timeout(800)
+    assert 0 <= mark.bounding_box()["y"] < PHONE["height"], "the cited words are scrolled into view"
+    assert _serious(doc) == []
+    doc.screenshot(path=str(artifacts_dir / "portal-document-phone.png"))
+
+    calc = ctx.new_page()
+    calc.on("request", lambda r: urls.append(r.url))
+    calc.goto(f"{portal_url}/calculators")
+    calc.get_by_text("选择计算器").wait_for(timeout=60_000)
+    calc.locator('[data-testid="stSelectbox"]').first.click()
+    calc.get_by_role("option", name="失业保险金").click()
+    years = calc.get_by_role("textbox", name="累计缴费年限（年）（必填）")
+    years.fill("-3")
+    assert years.evaluate("e => e.validationMessage") == ""        # no English browser tooltip
+    calc.get_by_role("button", name="计算").click()
+    error = calc.locator('[data-testid="stAlert"]').filter(has_text="不能为负数")
+    error.wait_for(timeout=30_000)
+    assert "缺少" not in error.inner_text()
+    assert _english_names(calc) == []
+    assert _serious(calc) == []
+    calc.screenshot(path=str(artifacts_dir / "portal-calculator-negative.png"))
+
+    hosts = {u.split("/")[2] for u in urls if u.startswith("http")}
+    assert hosts == {portal_url.split("/")[2]}, hosts
+    favicon = page.evaluate("document.querySelector('link[rel~=icon]').href")
+    assert favicon.startswith(portal_url)
+    ctx.close()

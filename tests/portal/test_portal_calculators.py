@@ -54,3 +54,16 @@ def test_missing_required_choice_is_named_in_chinese(app):
     button(at, "计算").click().run()
     assert not at.exception
     assert at.error and "救助身份" in at.error[0].value
+
+
+def test_a_negative_number_is_refused_by_the_rule_in_chinese_not_called_missing(app):
+    at = app("calculators")
+    at.selectbox(key="calc_pick").set_value("unemployment").run()
+    at.text_input(key="calc_unemployment_contribution_years").set_value("-3")
+    at.radio(key="calc_unemployment_involuntary").set_value(True)
+    at.radio(key="calc_unemployment_registered").set_value(True)
+    button(at, "计算").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "累计缴费年限" in message and "不能为负数" in message and "缺少" not in message
+    assert not at.number_input     # no browser range check that would speak English

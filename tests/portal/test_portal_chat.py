@@ -1,6 +1,9 @@
 """The citizen chat page, driven through Streamlit's AppTest against the real corpus."""
 from __future__ import annotations
 
+import html
+import re
+
 from conftest import STAFF_PASSWORD
 from portal_helpers import ask, assistant_messages, button, login, text_of
 
@@ -19,19 +22,34 @@ def test_chat_lists_the_policy_texts_it_answers_from_and_the_hotline(app):
         assert d.title in listed and d.publisher in listed and d.date in listed
 
 
-def test_question_gets_a_cited_answer_whose_quote_is_highlighted_in_its_paragraph(app):
+def test_question_gets_citations_labelled_by_their_words_with_the_document_highlighted(app):
     at = app()
     reply = ask(at, "爱心消费券每人多少钱")
     assert "1500" in text_of(reply)
-    cites = reply.expander
-    assert cites, "the answer shows no citation"
-    assert cites[0].label.startswith("[1]")
-    inside = "\n".join(m.value for m in cites[0].markdown)
-    assert "<mark>" in inside and "</mark>" in inside
-    assert "山西日报" in inside and "2022-12-30" in inside
-    # The highlighted sentence sits inside more text of its paragraph, not alone.
-    para = [m.value for m in cites[0].markdown if "<mark>" in m.value][0]
-    assert len(para.replace("<mark>", "").replace("</mark>", "")) > len(para.split("<mark>")[1].split("</mark>")[0])
+    record = at.session_state["messages"][-1]["answer"]
+    shown = "\n".join(m.value for m in reply.markdown)
+    items = re.findall(r'<summary><span class="pd-cn">\[(\d+)\]</span> (.*?)</summary>', shown)
+    assert [int(n) for n, _ in items] == list(range(1, len(record["citations"]) + 1)), "the answer shows no citation"
+    for (_, label), citation in zip(items, record["citations"]):
+        assert html.unescape(label).rstrip("…") in citation["quote"]    # its own words, not the title
+    assert len({label for _, label in items}) == len(items)
+    assert "山西日报" in shown and "2022-12-30" in shown
+    # A marker [n] in the answer points at its citation; each citation links to the document page.
+    assert re.search(r'<a class="pd-mk" href="#pd-[0-9a-f]+-c1"', shown)
+    link = re.search(r'href="(/doc\?doc_id=[^"]+)"', shown).group(1)
+    params = dict(p.split("=", 1) for p in html.unescape(link).split("?", 1)[1].split("#")[0].split("&"))
+    assert params["doc_id"] == "love-vouchers-2022"
+
+    at.switch_page("portal/pages/document.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    page = "\n".join(m.value for m in at.markdown)
+    marked = re.search(r"<mark>(.*?)</mark>", page).group(1)
+    assert html.unescape(marked) == record["citations"][0]["quote"]
+    assert 'id="cite"' in page and len(page) > 3 * len(marked)      # the whole document, the quote in it
+    assert at.title[0].value == "《我省再次为特困救助供养对象发放爱心消费券》"
 
 
 def test_starter_question_button_asks_it(app):
@@ -79,15 +97,46 @@ def test_thumbs_down_with_comment_lands_in_the_staff_worklist(app, staff_app):
     # Staff see the question and the comment in the console's worklist.
     console = login(staff_app(), STAFF_PASSWORD)
     item = [e for e in console.expander if "爱心消费券每人多少钱" in e.label]
-    assert item and "差评" in item[0].label
+    assert item and "没用 1" in item[0].label
     assert any("没说清楚怎么领" in m.value for m in item[0].markdown)
+
+
+def test_thumbs_down_offers_the_hotline_as_a_tel_link_with_its_hours(app):
+    at = app()
+    ask(at, "居家办公期间工资怎么发")
+    at.feedback[0].set_value(0).run()
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "转人工" in shown and 'href="tel:12333"' in shown
+    from assistant.messages import HOTLINE_HOURS
+
+    assert HOTLINE_HOURS and HOTLINE_HOURS in shown
+
+
+def test_follow_up_suggestions_follow_the_answer_and_ask_when_pressed(app):
+    at = app()
+    ask(at, "爱心消费券每人多少钱")
+    follow = [b for b in at.button if (b.key or "").startswith("follow_")]
+    assert 2 <= len(follow) <= 3
+    assert all("爱心消费券每人多少钱" not in b.label for b in follow)
+    question = follow[0].label
+    follow[0].click().run()
+    assert not at.exception
+    users = [m for m in at.chat_message if m.name == "user"]
+    assert question in users[-1].markdown[0].value
 
 
 def test_out_of_scope_question_points_to_the_hotline_without_citations(app):
     at = app()
     reply = ask(at, "火车票怎么退")
-    assert "12333" in text_of(reply)
-    assert not reply.expander
+    shown = text_of(reply)
+    assert "12333" in shown and 'href="tel:12333"' in shown
+    assert "pd-cites" not in shown
+
+
+def test_a_tax_question_is_sent_to_the_tax_hotline(app):
+    at = app()
+    shown = text_of(ask(at, "个人所得税怎么退"))
+    assert 'href="tel:12366"' in shown and "税务" in shown
 
 
 def test_embed_mode_shows_only_the_chat(app):

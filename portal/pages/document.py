@@ -1,0 +1,3 @@
+from portal.document import render_page
+
+render_page()
