@@ -16,6 +16,9 @@ from retrieval.validity import locate_measure, parse_iso
 
 # Texts whose blank lines are real paragraph breaks (a PDF's may be column breaks).
 MARKDOWN_EXTRACTIONS = ("docx", "md", "paste")
+# Texts typed or saved by a clerk (not a page layout): their short lines end paragraphs.
+TYPED_EXTRACTIONS = ("text", "md", "paste")
+_OPEN_END = re.compile(r"[，、：:；（(“‘《—-]$")
 
 _CHAPTER = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+[编章节]")
 _ARTICLE = re.compile(r"^第[〇零一二三四五六七八九十百千\d]+条")
@@ -35,7 +38,7 @@ def build_document(record, raw: str) -> Built:
     """The clean document of a managed record from its extracted text: cleaned paragraphs,
     bylines kept apart as metadata (a page of several articles stays one document), the
     validity located in the text."""
-    markdown = record.extraction in MARKDOWN_EXTRACTIONS
+    raw, markdown = prepared(record, raw)
     articles = [a for a in split_articles(raw, markdown=markdown) if a.text.strip()]
     paragraphs = [p for a in articles for p in a.paragraphs]
     text = "\n".join(paragraphs)
@@ -50,6 +53,39 @@ def build_document(record, raw: str) -> Built:
         replaces=record.replaces, replaced_by=record.replaced_by, lineage=tuple(record.lineage or ()))
     doc, problems = with_validity(doc, record)
     return Built(doc, problems, bylines, len(articles))
+
+
+def prepared(record, raw: str) -> tuple[str, bool]:
+    """The extracted text as the cleaning reads it, and whether blank lines are paragraph
+    breaks. A clerk's TXT/MD or pasted text is not a page layout: a blank line ends a
+    paragraph, and so does a line clearly shorter than the text's wrapped lines (a heading
+    such as “一、补贴对象”, a title, the last line of a paragraph), unless it ends open (，、：);
+    in a text that is not hard-wrapped at all, every line is a paragraph."""
+    if record.extraction not in TYPED_EXTRACTIONS:
+        return raw, record.extraction in MARKDOWN_EXTRACTIONS
+    return typed_paragraphs(raw), True
+
+
+def typed_paragraphs(raw: str) -> str:
+    """``raw`` with a blank line after each line that ends a paragraph (see ``prepared``)."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return raw
+    wrap = lengths[int(0.8 * (len(lengths) - 1))]     # the length of a full, wrapped line
+    wrapped = wrap <= 80
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        text = line.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if not text or not nxt:
+            continue
+        if _OPEN_END.search(text):
+            continue
+        if not wrapped or len(text) < 0.75 * wrap:
+            out.append("")
+    return "\n".join(out)
 
 
 def with_validity(doc: Document, spec) -> tuple[Document, list[str]]:
@@ -92,9 +128,9 @@ def preview(record, raw: str, *, furniture: tuple[str, ...] = (), ocr: bool = Fa
     index will hold; problems; and metadata guessed from the text."""
     built = build_document(record, raw)
     doc = built.document
-    markdown = record.extraction in MARKDOWN_EXTRACTIONS
+    cleaned_raw, markdown = prepared(record, raw)
     trace: list[tuple[int, str, str]] = []
-    split_paragraphs(raw, markdown=markdown, trace=trace)
+    split_paragraphs(cleaned_raw, markdown=markdown, trace=trace)
     joins = [(text, nxt) for (_, text, action), (_, nxt, nxt_action) in zip(trace, trace[1:])
              if nxt_action == "join"]
     raw_lines = sum(1 for line in raw.splitlines() if line.strip())
@@ -141,24 +177,37 @@ def outline(text: str) -> dict:
 
 def suggest_metadata(text: str, bylines: list[str]) -> dict:
     """Pre-filled metadata: the title from the first line when it reads like one (short,
-    no sentence end), the first full date in the text, the publisher from a byline."""
-    first = text.split("\n", 1)[0].strip() if text else ""
+    no sentence end); the date of the signature (a paragraph that is only a date, the last
+    one) or else the first full date in the text; the publisher from the signature (the
+    short line above that date) or a byline."""
+    paragraphs = text.split("\n") if text else []
+    first = paragraphs[0].strip() if paragraphs else ""
     title = first if first and len(first) <= 40 and not re.search(r"[。！？；]$", first) else ""
     if not title and first:
         sentence = re.split(r"(?<=[。！？])", first, maxsplit=1)[0].rstrip("。！？")
         title = sentence if len(sentence) <= 30 else sentence[:30] + "…"
-    date = ""
-    for m in _DATE.finditer(text):
-        day = parse_iso(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+    date, publisher = "", ""
+    for n in range(len(paragraphs) - 1, 0, -1):
+        m = _DATE.fullmatch(paragraphs[n].strip())
+        day = m and parse_iso(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
         if day:
             date = day.isoformat()
+            above = paragraphs[n - 1].strip()
+            if 2 <= len(above) <= 30 and not re.search(r"[。！？；，、：:]", above):
+                publisher = above
             break
-    publisher = ""
-    for line in bylines:
-        m = re.search(r"《([^》]+)》|据(\S+)", line)
-        publisher = line.split()[-1] if line.split() else ""
-        if m:
-            publisher = m.group(1) or m.group(2)
+    if not date:
+        for m in _DATE.finditer(text):
+            day = parse_iso(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+            if day:
+                date = day.isoformat()
+                break
+    if not publisher:
+        for line in bylines:
+            m = re.search(r"《([^》]+)》|据(\S+)", line)
+            publisher = line.split()[-1] if line.split() else ""
+            if m:
+                publisher = m.group(1) or m.group(2)
     return {"title": title, "date": date, "publisher": publisher}
 
 
