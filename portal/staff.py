@@ -12,7 +12,7 @@ import streamlit as st
 from assistant import render as answer_render
 from assistant.staff import StaffAccounts
 from policydesk.errors import PolicydeskError
-from portal import render, resources, text as T, widgets
+from portal import render, resources, staff_docs, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
 SEARCH_FETCH = 40   # passages fetched before filtering by document/publisher/date
@@ -43,7 +43,7 @@ def render_page() -> None:
     with st.sidebar:
         st.caption(T.STAFF_SIGNED_IN.format(name=render.markdown_escape(ss.get("staff_name") or user)))
         st.button(T.STAFF_LOGOUT, on_click=_logout, width="stretch")
-    search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
+    search_tab, log_tab, work_tab, faq_tab, docs_tab = st.tabs(list(T.STAFF_TABS))
     with search_tab:
         _search_tab()
     with log_tab:
@@ -52,6 +52,8 @@ def render_page() -> None:
         _worklist_tab()
     with faq_tab:
         _faq_tab()
+    with docs_tab:
+        staff_docs.documents_tab()
 
 
 def actor() -> str:
