@@ -37,6 +37,8 @@ def documents_tab() -> None:
     if service is None:
         return
     ss = st.session_state
+    if "docs_select_next" in ss:     # chosen by code (an upload, a deletion)
+        ss["docs_selected"] = ss.pop("docs_select_next")
     notice = ss.pop("docs_notice", None)
     if notice:
         (st.success if notice[0] == "ok" else st.error)(notice[1])
@@ -44,7 +46,7 @@ def documents_tab() -> None:
     st.divider()
     rows = _list_section(service)
     picked = ss.get("docs_selected")
-    if picked and any(r["doc_id"] == picked for r in rows):
+    if picked:
         _detail(service, picked)
 
 
@@ -74,10 +76,14 @@ def _list_section(service: DocumentService) -> list[dict]:
     } for r in rows])
     ids = [r["doc_id"] for r in rows]
     labels = {r["doc_id"]: f"{r['doc_id']}　{r['title']}（{r['status_zh']}）" for r in rows}
-    current = st.session_state.get("docs_selected")
-    st.selectbox(T.DOCS_PICK, ids, index=ids.index(current) if current in ids else None,
-                 format_func=lambda i: labels.get(i, i), key="docs_pick_box", on_change=_picked,
-                 placeholder=T.DOCS_PICK_PLACEHOLDER)
+    ss = st.session_state
+    if ss.get("docs_selected") not in ids:
+        ss["docs_selected"] = None     # filtered out, or deleted
+    # The selection lives in docs_selected and is given to the widget before it is drawn:
+    # the widget alone would lose it when its labels change (a draft becomes 已发布).
+    ss["docs_pick_box"] = ss["docs_selected"]
+    st.selectbox(T.DOCS_PICK, ids, format_func=lambda i: labels.get(i, i), key="docs_pick_box",
+                 placeholder=T.DOCS_PICK_PLACEHOLDER, on_change=_picked)
     return rows
 
 
@@ -126,7 +132,7 @@ def _add(service: DocumentService, name, data, text, replaces: str | None = None
     except PolicydeskError as exc:
         st.error(exc.message_zh)
         return
-    ss["docs_selected"] = result["doc_id"]
+    ss["docs_select_next"] = result["doc_id"]
     ss["docs_notice"] = ("ok", T.DOCS_ADDED.format(doc_id=result["doc_id"]))
     st.rerun()
 
@@ -140,7 +146,7 @@ def _detail(service: DocumentService, doc_id: str) -> None:
         return
     st.subheader(T.DOCS_DETAIL_TITLE.format(title=render.markdown_escape(doc["title"] or doc_id)))
     st.markdown(T.DOCS_DETAIL_LINE.format(
-        status=doc["status_zh"], doc_id=render.markdown_escape(doc_id), chunks=doc["chunks"],
+        status=doc["status_zh"], doc_id=doc_id, chunks=doc["chunks"],
         cited=doc["citations_served"], validity=_validity(doc)))
     if doc.get("last_error"):
         st.error(T.DOCS_LAST_ERROR.format(error=doc["last_error"]))
@@ -159,7 +165,7 @@ def _detail(service: DocumentService, doc_id: str) -> None:
         if c2.button(T.DOCS_DELETE, key=f"docs_delete_{doc_id}"):
             try:
                 service.delete_draft(doc_id, _actor())
-                st.session_state.pop("docs_selected", None)
+                st.session_state["docs_select_next"] = None
                 st.session_state["docs_notice"] = ("ok", T.DOCS_DELETED)
                 st.rerun()
             except PolicydeskError as exc:
@@ -217,6 +223,7 @@ def _metadata_form(service: DocumentService, doc: dict, managed: bool) -> None:
             values["date"] = c1.text_input(T.DOCS_F_DATE, value=doc["date"], max_chars=20, placeholder="YYYY-MM-DD")
             values["region"] = c2.text_input(T.DOCS_F_REGION, value=doc["region"], max_chars=40)
         values["kind"] = c1.text_input(T.DOCS_F_KIND, value=doc["kind"], max_chars=40)
+        c1, c2 = st.columns(2)
         values["valid_from"] = c1.text_input(T.DOCS_F_VALID_FROM, value=doc["valid_from"], max_chars=20,
                                              placeholder="YYYY-MM-DD")
         values["valid_until"] = c2.text_input(T.DOCS_F_VALID_UNTIL, value=doc["valid_until"], max_chars=20,
