@@ -190,11 +190,12 @@ class JobProgress:
 
     def stage(self, name: str, done: int, total: int, message: str = "") -> None:
         job = self.job
+        new_stage = name != job.stage
         job.state = "running"
         job.stage, job.done, job.total = name, int(done), int(total)
         job.message = message or job.message
         t = now()
-        if name != job.stage or t - self._last > 0.2 or done == 0:
+        if new_stage or t - self._last > 0.2 or done == 0:
             self._last = t
             self.registry.save_job(job)
 
