@@ -310,13 +310,23 @@ def layout_pages(pages: list[PageRuns]) -> tuple[str, list[str]]:
             counts[_furniture_key(ln["text"])] = counts.get(_furniture_key(ln["text"]), 0) + 1
         edges_of.append(edges)
     removed: list[str] = []
-    pages_text: list[str] = []
+    kept_runs: list[list] = []
     for page, edges in zip(pages, edges_of):
         drop = [ln for ln in edges if _PAGE_NUMBER.match(ln["text"].strip())
                 or (len(pages) > 1 and counts[_furniture_key(ln["text"])] >= max(2, (len(pages) + 1) // 2))]
         removed += [ln["text"].strip() for ln in drop]
-        runs = [r for r in page.runs if not any(abs(r[1] - ln["y"]) < ln["size"] * 0.3 for ln in drop)]
-        pages_text.append("\n".join(_column_text(_columns(runs, _gutter(runs, page.width)))))
+        kept_runs.append([r for r in page.runs if not any(abs(r[1] - ln["y"]) < ln["size"] * 0.3 for ln in drop)])
+    gutters = [_gutter(runs, page.width) for page, runs in zip(pages, kept_runs)]
+    found = sorted(g for g in gutters if g is not None)
+    pages_text: list[str] = []
+    for runs, gutter in zip(kept_runs, gutters):
+        if gutter is None and found:
+            # A sparse page of a two-column document (the last one, a short right column):
+            # the other pages' gutter, if nothing on this page crosses it.
+            common = found[len(found) // 2]
+            if not any(x < common - 1 and x + _run_width(size, text) > common + 1 for x, _y, size, text in runs):
+                gutter = common
+        pages_text.append("\n".join(_column_text(_columns(runs, gutter))))
     # A page break is just a line break: the cleaner decides whether a sentence continues.
     return "\n".join(pages_text), removed
 

@@ -49,3 +49,83 @@ def docx_with_table(path) -> bytes:
     if path is not None:
         path.write_bytes(data)
     return data
+
+
+FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+HEADER = "山西人社工作通讯　2026年第2期"
+
+
+def blocks_of(text: str) -> list[str]:
+    """Paragraphs of a typed text as the preview cleans it (headings and signature apart)."""
+    from retrieval.managed import preview
+    from retrieval.registry import DocumentRecord
+
+    return preview(DocumentRecord("sample", extraction="text"), text)["text"].split("\n")
+
+
+def two_column_pdf(blocks: list[str], *, chars_per_line: int = 12, rows_per_column: int = 14,
+                   header: str = HEADER) -> bytes:
+    """A two-column PDF (fpdf2) with a running header and a page-number footer on every page;
+    paragraphs start with a two-character indent."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(420, 595))
+    pdf.set_auto_page_break(False)
+    pdf.add_font("wqy", fname=FONT)
+    size = 10.0
+    pitch = size * 1.5
+    column_width = chars_per_line * size + 30
+    top, left = 70.0, 40.0
+    state = {"column": 1, "row": rows_per_column, "page": 0}
+
+    def new_page():
+        pdf.add_page()
+        state["page"] += 1
+        pdf.set_font("wqy", size=8)
+        pdf.text(left, 30, header)
+        pdf.text(left + column_width - 10, 560, f"— {state['page']} —")
+        pdf.set_font("wqy", size=size)
+
+    def next_row():
+        if state["row"] >= rows_per_column:
+            state["row"] = 0
+            state["column"] += 1
+            if state["column"] >= 2:
+                state["column"] = 0
+                new_page()
+        y = top + state["row"] * pitch
+        state["row"] += 1
+        return left + state["column"] * column_width, y
+
+    for block in blocks:
+        first = True
+        rest = block
+        while rest:
+            width = chars_per_line - (2 if first else 0)
+            line, rest = rest[:width], rest[width:]
+            x, y = next_row()
+            pdf.text(x + (2 * size if first else 0), y, line)
+            first = False
+        if state["row"] < rows_per_column:
+            state["row"] += 1
+    return bytes(pdf.output())
+
+
+def picture_pdf(lines: list[str]) -> bytes:
+    """An image-only PDF (a scan): the lines drawn into a picture, no text layer."""
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(FONT, 28)
+    image = Image.new("L", (1240, 120 + 48 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((80, 60 + 48 * n), line, font=font, fill=0)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    pdf.image(io.BytesIO(buf.getvalue()), x=20, y=20, w=555)
+    return bytes(pdf.output())
