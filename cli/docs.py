@@ -82,7 +82,7 @@ def docs(ctx, status, query, drafts, today, as_json):
         out = []
         for row in rows:
             doc = docs_by_id.get(row["doc_id"])
-            item = {**(doc.to_dict() if doc is not None else {}), **row}
+            item = {**(doc.summary_dict() if doc is not None else {}), **row}
             item.setdefault("text", "")
             item["source"] = doc.source if doc is not None else ""
             out.append(item)

@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
-from policydesk.numerals import cn_to_int as chinese_to_int
+from policydesk.numerals import cn_to_int
 
 _NUMERAL = "〇零一二三四五六七八九十百千两0-9０-９"
 _SPACE = " \t\u3000\u00a0"
@@ -197,12 +198,13 @@ def version_date_from_name(relpath: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def article_ordinal(numeral: str) -> int | None:
     """四十七 → 47; full-width or ASCII digits too."""
     numeral = numeral.translate({ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")})
     if numeral.isdigit():
         return int(numeral)
-    return chinese_to_int(numeral)
+    return cn_to_int(numeral)
 
 
 def _strip(line: str) -> str:
@@ -251,7 +253,8 @@ def parse_statute(text: str, relpath: str) -> ParsedStatute:
     if not parsed.title:
         parsed.problems.append((1, "没有标题（第一行应为“# 名称”）", "no title (first line should be '# name')"))
     if not parsed.articles:
-        parsed.problems.append((max(1, body_from + 1), "没有找到任何条文（第…条）", "no articles (第…条) found"))
+        first_text = next((i + 1 for i in range(body_from, len(raw_lines)) if _strip(raw_lines[i])), body_from)
+        parsed.problems.append((max(1, first_text), "没有找到任何条文（第…条）", "no articles (第…条) found"))
     return parsed
 
 
