@@ -121,11 +121,13 @@ def _search_tab() -> None:
         st.info(T.SEARCH_NONE)
     terms = results.get("terms") or []
     picked = ss.setdefault("faq_picked", {})
+    by_id = {d.doc_id: d for d in docs}
     for rank, p in enumerate(passages, 1):
         c = p.get("citation") or {}
         with st.container(border=True):
             st.markdown(T.SEARCH_HIT.format(rank=rank, score=f"{float(p.get('score') or 0):.4f}",
-                                            title=render.markdown_escape(c.get("title", "")),
+                                            title=render.markdown_escape(c.get("title", ""))
+                                            + _marked(by_id.get(c.get("doc_id"))),
                                             publisher=render.markdown_escape(c.get("publisher", "")),
                                             date=render.markdown_escape(c.get("date", ""))))
             st.markdown(f'<div class="pd-passage">{answer_render.highlight_terms(p.get("text", ""), terms)}</div>',
@@ -149,7 +151,7 @@ def _run_search(query: str, k: int = SEARCH_FETCH, with_reply: bool = True) -> d
     if assistant is None:
         return {}
     try:
-        found = assistant.search(query, k=k)
+        found = assistant.search(query, k=k, include_retired=True)   # staff see retired texts, marked
     except PolicydeskError as exc:
         return {"error": exc.message_zh}
     except Exception:  # noqa: BLE001
@@ -195,6 +197,18 @@ def _as_date(s: str):
         return date.fromisoformat(str(s)[:10])
     except ValueError:
         return None
+
+
+def _marked(doc) -> str:
+    """“【已撤下】” / “【已失效】” after the title of a passage citizens would not get as current."""
+    if doc is None:
+        return ""
+    if getattr(doc, "retired", False):
+        return "　" + T.SEARCH_RETIRED
+    until = getattr(doc, "valid_until", "")
+    if until and until < date.today().isoformat():
+        return "　" + T.SEARCH_EXPIRED.format(until=until)
+    return ""
 
 
 def _keep(p: dict, docs, pubs, date_range) -> bool:

@@ -276,11 +276,13 @@ class Searcher:
             if idx is not None and idx not in dense_rank and (hidden is None or not hidden[idx]):
                 dense_rank[idx], dense_score[idx] = r, sim
         dense_score = self._with_clauses(query, dense_score)
+        if hidden is not None:   # clause vectors may bring back a chunk the filters above left out
+            dense_score = {i: v for i, v in dense_score.items() if not hidden[i]}
 
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
         self._apply_priors(query, fused)
         order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))
-        named = self.articles_named(query)
+        named = [i for i in self.articles_named(query) if hidden is None or not hidden[i]]
         if named:
             order = named + [i for i in order if i not in named]
             for i in named:

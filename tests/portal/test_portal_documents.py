@@ -18,6 +18,7 @@ def _docs_table(at) -> list[dict]:
 
 def test_documents_tab_lists_seed_articles_with_validity(staff_app):
     at = login(staff_app(), STAFF_PASSWORD)
+    assert [s for s in at.selectbox if s.key == "docs_status"], [e.value for e in at.error]
     at.selectbox(key="docs_status").set_value("已失效")
     at.text_input(key="docs_query").set_value("")
     at.run()
@@ -60,3 +61,49 @@ def test_paste_preview_edit_publish_retire_in_the_console(staff_app):
     at.text_input(key=f"docs_reason_{doc_id}").set_value("补贴已发放完毕")
     button(at, "撤下").click().run()
     assert any("已撤下" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_a_duplicate_upload_offers_to_replace_and_bad_files_are_refused_in_chinese(staff_app):
+    at = login(staff_app(), STAFF_PASSWORD)
+    at.text_area(key="docs_paste").set_value(NOTICE)
+    button(at, "读取并预览").click().run()
+    first = at.session_state["docs_selected"]
+    # the same text again: not added twice, offered as a replacement of the first
+    at.text_area(key="docs_paste").set_value(NOTICE.replace("\n", "\n\n"))
+    button(at, "读取并预览").click().run()
+    assert any("内容相同，未重复添加" in w.value for w in at.warning), [w.value for w in at.warning]
+    button(at, f"作为新版本替换文档 {first}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    second = at.session_state["docs_selected"]
+    assert second != first
+    from assistant.documents import DocumentService
+    from assistant.service import get_assistant
+    from policydesk.settings import get_settings
+
+    record = DocumentService(get_settings(), get_assistant().store).registry.get(second)
+    assert record.replaces == first and record.lineage == [first]
+    # nothing to read
+    button(at, "读取并预览").click().run()
+    assert any("请上传文件或粘贴正文" in e.value for e in at.error)
+
+
+def test_staff_search_marks_expired_and_retired_documents(staff_app):
+    from assistant.documents import DocumentService
+    from assistant.service import get_assistant
+    from policydesk.settings import get_settings
+
+    at = login(staff_app(), STAFF_PASSWORD)
+    at.text_input(key="staff_query").set_value("爱心消费券 特困人员")
+    button(at, "检索").click().run()
+    hits = [m.value for m in at.markdown if "得分" in m.value]
+    assert any("消费券" in h and "【已失效：2023-02-28 截止】" in h for h in hits), hits
+    # retired: still found by staff, marked; citizens no longer get it
+    service = DocumentService(get_settings(), get_assistant().store, get_assistant().services)
+    assert service.retire("love-vouchers-2022", "li.hotline", "本轮已结束").state == "done"
+    at = login(staff_app(), STAFF_PASSWORD)
+    at.text_input(key="staff_query").set_value("爱心消费券 特困人员")
+    button(at, "检索").click().run()
+    hits = [m.value for m in at.markdown if "得分" in m.value]
+    assert any("【已撤下：不再引用给市民】" in h for h in hits), hits
+    passages = get_assistant().search("爱心消费券 特困人员", k=10)["passages"]
+    assert "love-vouchers-2022" not in {p["citation"]["doc_id"] for p in passages}
