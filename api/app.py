@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from api import messages as M
+from api.documents import UPLOAD_PREFIX, install_document_routes
 from api.protection import (GuardMiddleware, RateLimited, RateLimiter, SafeJSONResponse, client_ip,
                             error_body, install_log_redaction)
 from api.wechat import CustomerServiceSender, WeChatError, WeChatHandler
@@ -182,12 +183,14 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
     app.state.get_assistant = get_assistant
 
     # Order matters: CORS is outermost so even 413/429/500 replies carry CORS headers.
-    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes, upload_paths=(UPLOAD_PREFIX,),
+                       max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
                        allow_credentials=False, max_age=600)
 
     _install_error_handlers(app)
+    install_document_routes(app, settings, get_assistant)
 
     def check_ip(request: Request) -> None:
         ip = client_ip(request.scope, settings.trusted_proxies)

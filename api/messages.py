@@ -10,6 +10,9 @@ BAD_JSON = ("请求内容不是有效的 JSON", "request body is not valid JSON"
 BAD_REQUEST = ("请求格式不正确，请检查后再试", "malformed request")
 SESSION_HAS_PII = ("“会话编号”里不能包含手机号、身份证号等个人信息", "session_id looks like personal data")
 BODY_TOO_LARGE = ("提交的内容太长，请精简后再试", "request body too large")
+UPLOAD_TOO_LARGE = ("上传的文件太大，最大 {mb} MB；请拆分文件或压缩其中的图片后再上传", "upload too large")
+STAFF_AUTH = ("需要工作人员账号：请用 HTTP Basic 认证提供用户名和密码（policydesk staff add 建立账号）",
+              "staff credentials required (HTTP Basic)")
 RATE_LIMITED = ("提问太频繁了，请稍等一分钟再试", "rate limit exceeded")
 QUESTION_EMPTY = ("请输入您的问题", "question is empty")
 QUESTION_TOO_LONG = ("问题太长了（最多{limit}字），请精简后再问", "question longer than {limit} characters")

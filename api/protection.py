@@ -100,9 +100,12 @@ class GuardMiddleware:
     route reads them, and turns any unexpected exception into a Chinese JSON 500 (logged
     without the exception's message, which might quote the question)."""
 
-    def __init__(self, app, max_body_bytes: int):
+    def __init__(self, app, max_body_bytes: int, upload_paths: tuple[str, ...] = (), max_upload_bytes: int = 0):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # staff uploads of policy files (api/documents.py) may be larger than a question
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max_upload_bytes
         self.expose_worker = os.environ.get("POLICYDESK_EXPOSE_WORKER") == "1"
 
     async def __call__(self, scope, receive, send):
@@ -123,12 +126,17 @@ class GuardMiddleware:
 
         try:
             if scope.get("method") in ("POST", "PUT", "PATCH"):
+                cap, message = self.max_body_bytes, M.BODY_TOO_LARGE
+                if self.upload_paths and str(scope.get("path", "")).startswith(self.upload_paths):
+                    # the form around the file takes a few KB more than the file itself
+                    cap, message = self.max_upload_bytes + 65536, M.UPLOAD_TOO_LARGE
+                    message = (message[0].format(mb=self.max_upload_bytes // 1048576), message[1])
                 length = _content_length(scope)
-                if length is not None and length > self.max_body_bytes:
-                    return await _send_json(send, 413, error_body(M.BODY_TOO_LARGE))
-                body, too_large = await _read_body(receive, self.max_body_bytes)
+                if length is not None and length > cap:
+                    return await _send_json(send, 413, error_body(message))
+                body, too_large = await _read_body(receive, cap)
                 if too_large:
-                    return await _send_json(send, 413, error_body(M.BODY_TOO_LARGE))
+                    return await _send_json(send, 413, error_body(message))
                 receive = _replay(body)
             await self.app(scope, receive, send_tracking)
         except Exception as exc:

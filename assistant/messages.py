@@ -50,6 +50,16 @@ ASSUMED = "以下按您{conditions}的情况计算（如不符合，请告诉我
 CONFIRM_PREFIX = "请确认："
 THEN_ASK_PREFIX = "如需更准确的结果，请告诉我："
 STATUTE_QUOTE = "依据{statute}{article}：“{text}”"
+# Validity of what an answer quotes, on the day asked (assistant/steps/validity.py). The
+# dates come from the document's record (staff or catalog), the words from its text.
+VALIDITY_ENDED = "【已结束】{what}已于{until}结束，以下为当时的规定，不代表现行政策{note}。"
+VALIDITY_ENDED_QUOTE = "【已结束】{what}已结束（原文：“{quote}”），以下为当时的规定，不代表现行政策{note}。"
+VALIDITY_NOT_STARTED = "【尚未施行】{what}自{start}起施行，以下规定目前尚未生效{note}。"
+VALIDITY_WHAT_DOC = "《{title}》所述措施"
+VALIDITY_WHAT_MEASURE = "《{title}》中的“{label}”"
+VALIDITY_NOTE = "（{note}）"
+SOURCE_RETIRED = ("抱歉，这个问题所依据的政策文件已被撤下，正在复核中，暂时无法给出答复。"
+                  f"如需咨询，请拨打人社服务热线 {HOTLINE}。")
 
 # How the renderer frames an answer on the surfaces.
 WECHAT_SOURCES = "依据："

@@ -15,7 +15,7 @@ from assistant import messages, referrals
 from assistant.answer import ERROR, Answer
 from assistant.services import Services
 from assistant.steps import (calculate, compose, dialog, faq, guard, normalize, retrieve, rewrite,
-                             route, suggest, understand_step)
+                             route, suggest, understand_step, validity)
 from assistant.understand import Understanding
 from policydesk.errors import PolicydeskError
 from policydesk.privacy import mask_pii
@@ -33,11 +33,17 @@ STEPS = [
     ("calculate", calculate.run),
     ("retrieve", retrieve.run),
     ("compose", compose.run),
+    ("validity", validity.run),
     ("rewrite", rewrite.run),
     ("guard", guard.run),
     ("suggest", suggest.run),
     ("remember", dialog.save),
 ]
+
+
+# Steps that still run once an earlier step has finished the answer (an approved answer,
+# a decline): whether its sources still apply, the rewrite, the guard, the dialog state.
+AFTER_FINISH = ("validity", "rewrite", "guard", "suggest", "remember")
 
 
 @dataclass
@@ -67,7 +73,7 @@ def run_pipeline(services: Services, question: str, *, session_id: str | None, t
     answer = Answer(question=question or "", session_id=session_id, today=today)
     ctx = Context(services=services, today=today)
     for name, step in STEPS:
-        if answer.finished and name not in ("guard", "suggest", "remember", "rewrite"):
+        if answer.finished and name not in AFTER_FINISH:
             continue
         started = time.perf_counter()
         try:

@@ -16,6 +16,9 @@ from policydesk.citation import citation_label as label_of
 
 # kind → how it reads in plain text. ``markers`` are the 1-based citation numbers.
 BLOCK_KINDS = {
+    # whether what the answer quotes still applies (已结束 / 尚未施行): always the first line
+    # of an answer, whatever order a composer gives its blocks (see FIRST_KINDS)
+    "validity": "{text}{markers}",
     "notice": "{text}",                 # a sentence of the assistant's own (decline, greeting, lead-in)
     "lead": "{text}",                   # names the source of the quotes that follow
     "quote": "“{text}”{markers}",       # a sentence cut from a cited document
@@ -25,6 +28,16 @@ BLOCK_KINDS = {
     "next_step": messages.NEXT_STEP + "{text}",
     "faq": "{text}",                    # an approved answer from the staff library
 }
+
+
+# Kinds that open an answer, before anything a composer puts first: a citizen must read
+# that a measure has ended before reading what it said.
+FIRST_KINDS = ("validity",)
+
+
+def ordered(blocks: list[dict]) -> list[dict]:
+    """``blocks`` with the FIRST_KINDS moved to the front (their own order kept)."""
+    return [b for b in blocks if b["kind"] in FIRST_KINDS] + [b for b in blocks if b["kind"] not in FIRST_KINDS]
 
 
 def block(kind: str, text: str, markers=()) -> dict:
@@ -47,7 +60,7 @@ def plain_text(blocks: list[dict], follow_up: str | None = None) -> str:
     blank line: introduced as a confirmation when the answer holds a calculated result
     computed on an assumed condition, as a further fact when the result is complete but
     could be sharper (the wage for an amount), as the missing fact otherwise."""
-    body = "\n".join(t for t in (block_text(b) for b in blocks) if t.strip())
+    body = "\n".join(t for t in (block_text(b) for b in ordered(blocks)) if t.strip())
     if not follow_up:
         return body
     if not body:

@@ -70,7 +70,9 @@ class Assistant:
                 answer.record("log", 0.0, error="not_logged")
         return answer
 
-    def search(self, query: str, k: int = 5) -> dict:
+    def search(self, query: str, k: int = 5, *, include_retired: bool = False) -> dict:
+        """Passages for ``query``; ``include_retired`` (the staff console) keeps retired
+        documents' passages, which citizens never see."""
         check_text(query, "q")
         query = mask_pii((query or "").strip())
         limit = self.settings.max_question_chars
@@ -78,7 +80,7 @@ class Assistant:
             raise InputError("请输入要查询的内容", "query is empty", field="q")
         if len(query) > limit:
             raise InputError(f"查询内容过长（最多{limit}字）", f"query longer than {limit} characters", field="q")
-        passages = self.searcher.search(normalize_text(query), k=k)
+        passages = self.searcher.search(normalize_text(query), k=k, include_retired=include_retired)
         return {"query": query, "passages": [p.to_dict() for p in passages]}
 
     def suggestions(self, limit: int | None = None) -> list[str]:

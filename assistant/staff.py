@@ -97,7 +97,10 @@ class StaffAccounts:
         return any(u.get("active") for u in self.store.staff_list())
 
     # -- signing in --------------------------------------------------------------------
-    def sign_in(self, username: str, password: str) -> SignIn:
+    def sign_in(self, username: str, password: str, *, audit_success: bool = True) -> SignIn:
+        """Check a password with throttling and lockout. ``audit_success=False`` (a script
+        calling the staff API with each request) audits failures only: its actions are
+        audited themselves."""
         username = (username or "").strip()[:64]
         if not USERNAME.fullmatch(username):
             username = ""   # never an account; audited as "-" rather than as typed
@@ -119,7 +122,8 @@ class StaffAccounts:
         if _hasher.check_needs_rehash(user["password_hash"]):
             updates["password_hash"] = _hasher.hash(password)
         self.store.staff_update(username, **updates)
-        self.store.audit(username, "login")
+        if audit_success:
+            self.store.audit(username, "login")
         return SignIn(True, "", username, user.get("display_name") or username)
 
     def _verify(self, user: dict | None, password: str) -> bool:

@@ -122,6 +122,26 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=True),
 )
 
+# How often each document was cited to citizens (the Documents tab's "citations served").
+doc_citations = sa.Table(
+    "doc_citations", metadata,
+    sa.Column("doc_id", sa.String(128), primary_key=True),
+    sa.Column("count", sa.Integer),
+    sa.Column("last_at", sa.Float),
+)
+
+# 口径库 entries to be reviewed: they cite a document that was retired (or replaced).
+faq_reviews = sa.Table(
+    "faq_reviews", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("faq_id", sa.String(32), index=True),
+    sa.Column("doc_id", sa.String(128), index=True),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("flagged_by", sa.String(64)),
+    sa.Column("flagged_at", sa.Float),
+    sa.Column("cleared_at", sa.Float, nullable=True),
+)
+
 MAX_FIELD = 4000
 SAME_QUESTION = 0.85   # bigram similarity at which two wordings are one question in the worklist
 
@@ -171,6 +191,8 @@ class Store:
         # store the answer under an id nobody can find (feedback, staff links, tests).
         keep = {key: record.get(key) for key in ("id", "session_id")}
         record = {**mask_obj(record), **keep}
+        cited = sorted({c.get("doc_id") for c in record.get("citations") or []
+                        if isinstance(c, dict) and c.get("doc_id")})
         with self.engine.begin() as conn:
             conn.execute(conversations.insert().values(
                 id=record["id"], session_id=record.get("session_id"), channel=channel,
@@ -178,7 +200,28 @@ class Store:
                 declined=bool(record.get("declined")), answer=record.get("answer", ""),
                 record=json.dumps(record, ensure_ascii=False, default=str),
                 created_at=record.get("created_at") or time.time()))
+            if channel != "staff":
+                for doc_id in cited:
+                    self._count_citation(conn, str(doc_id)[:128])
         return record["id"]
+
+    @staticmethod
+    def _count_citation(conn, doc_id: str) -> None:
+        now = time.time()
+        res = conn.execute(doc_citations.update().where(doc_citations.c.doc_id == doc_id)
+                           .values(count=doc_citations.c.count + 1, last_at=now))
+        if res.rowcount == 0:
+            try:
+                with conn.begin_nested():
+                    conn.execute(doc_citations.insert().values(doc_id=doc_id, count=1, last_at=now))
+            except sa.exc.IntegrityError:
+                conn.execute(doc_citations.update().where(doc_citations.c.doc_id == doc_id)
+                             .values(count=doc_citations.c.count + 1, last_at=now))
+
+    def citation_counts(self) -> dict[str, int]:
+        """How many answers to citizens cited each document."""
+        with self.engine.connect() as conn:
+            return {r.doc_id: int(r.count or 0) for r in conn.execute(sa.select(doc_citations))}
 
     def list_conversations(self, *, status: str | None = None, limit: int = 100,
                            session_id: str | None = None) -> list[dict]:
@@ -286,6 +329,12 @@ class Store:
                     question=question, answer=answer, citations=cites, updated_at=now))
                 if res.rowcount == 0:
                     raise InputError("找不到该条口径", f"no approved answer {faq_id}", field="faq_id")
+                # Reviewed: a flag clears once the entry no longer cites the retired document.
+                still = {c.get("doc_id") for c in citations or [] if isinstance(c, dict)}
+                conn.execute(faq_reviews.update().where(faq_reviews.c.faq_id == faq_id,
+                                                        faq_reviews.c.cleared_at.is_(None),
+                                                        faq_reviews.c.doc_id.not_in(still or {""}))
+                             .values(cleared_at=now))
                 return faq_id
             faq_id = uuid.uuid4().hex
             conn.execute(faq.insert().values(id=faq_id, question=question, answer=answer,
@@ -304,9 +353,33 @@ class Store:
             q = q.where(faq.c.status == "active")
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(q)]
+            flags = [dict(r._mapping) for r in conn.execute(
+                sa.select(faq_reviews).where(faq_reviews.c.cleared_at.is_(None)))]
+        by_faq: dict[str, list[dict]] = {}
+        for f in flags:
+            by_faq.setdefault(f["faq_id"], []).append(
+                {"doc_id": f["doc_id"], "reason": f["reason"], "flagged_at": f["flagged_at"],
+                 "flagged_by": f["flagged_by"]})
         for row in rows:
             row["citations"] = json.loads(row["citations"] or "[]")
+            row["review"] = by_faq.get(row["id"], [])
         return rows
+
+    def faq_flag_for_document(self, doc_id: str, reason: str, actor: str) -> list[str]:
+        """Flag for review every active approved answer that cites ``doc_id``; returns their ids."""
+        flagged = []
+        now = time.time()
+        for entry in self.faq_list():
+            if not any(isinstance(c, dict) and c.get("doc_id") == doc_id for c in entry["citations"]):
+                continue
+            if any(r["doc_id"] == doc_id for r in entry["review"]):
+                flagged.append(entry["id"])
+                continue
+            with self.engine.begin() as conn:
+                conn.execute(faq_reviews.insert().values(faq_id=entry["id"], doc_id=doc_id, reason=reason[:200],
+                                                         flagged_by=(actor or "")[:64], flagged_at=now))
+            flagged.append(entry["id"])
+        return flagged
 
     # -- dialog state --------------------------------------------------------------------
     def dialog_get(self, session_id: str) -> dict:

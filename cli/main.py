@@ -16,12 +16,12 @@ import click
 
 from assistant.render import citation_label, terminal_text
 from cli.calc import calc
+from cli.docs import docs
 from cli.output import emit, handle_errors, json_option
 from cli.staff import staff
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
 from policydesk.settings import get_settings, threads_per_worker
-from retrieval.documents import load_documents
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,35 +89,6 @@ def print_library_report(data: dict) -> None:
     if warnings:
         click.echo(f"另有 {warnings} 条提示（不影响收录，--json 可查看）")
     click.echo(f"{data['summary']}  [{data['summary_en']}]")
-
-
-@cli.command()
-@click.option("--status", "status_only", is_flag=True,
-              help="只显示索引进度（文档、段落、向量 已完成/总数）/ index progress only")
-@json_option
-@handle_errors
-def docs(status_only, as_json):
-    """List the ingested documents, after one line of index progress (documents, chunks,
-    vectors done/total: a law library is searchable before its vectors are complete)."""
-    from retrieval.documents import load_documents
-    from retrieval.library_ingest import index_status
-
-    settings = get_settings()
-    status = index_status(settings)
-    if status_only:
-        emit(status, as_json, lambda data: click.echo(data["summary"]))
-        return
-    documents = load_documents(settings.index_dir)
-
-    def human(rows):
-        if status["state"] != "complete" or status["documents"]["total"] != status["documents"]["done"]:
-            click.echo(status["summary"])  # a library still filling in, or files skipped
-        for row in rows:
-            version = f"\t{row['version_date'] or ''}" if row.get("work") else ""
-            click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}{version}"
-                       f"\t({len(row['text'])} 字)")
-
-    emit([d.summary_dict() for d in documents], as_json, human)
 
 
 @cli.command()
@@ -268,6 +239,7 @@ def parse_scales(text: str) -> list[int]:
 
 
 cli.add_command(calc)
+cli.add_command(docs)
 cli.add_command(staff)
 
 

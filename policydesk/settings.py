@@ -52,6 +52,8 @@ class Settings:
     # Staff console sign-in: failures before an account is locked, and for how long.
     staff_max_failures: int = 5
     staff_lockout_s: int = 900
+    # Policy files staff upload (console, CLI, API): the largest accepted.
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @property
     def trust_proxy(self) -> bool:
@@ -113,6 +115,7 @@ class Settings:
             staff_lockout_s=int(_env("POLICYDESK_STAFF_LOCKOUT", "900")),
             embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
             regions=parse_regions(_env("POLICYDESK_REGIONS")),
+            max_upload_bytes=int(float(_env("POLICYDESK_MAX_UPLOAD_MB", "20") or 20) * 1024 * 1024),
         )
 
 

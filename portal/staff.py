@@ -13,7 +13,7 @@ from assistant import render as answer_render
 from assistant.staff import StaffAccounts
 from policydesk.errors import PolicydeskError
 from assistant.service import get_assistant
-from portal import render, resources, text as T, widgets
+from portal import render, resources, staff_docs, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
 SEARCH_FETCH = 40   # passages fetched for an unfiltered search (the most a clerk may ask for)
@@ -47,7 +47,7 @@ def render_page() -> None:
         st.button(T.STAFF_LOGOUT, on_click=_logout, width="stretch")
         # Index progress: a law library answers by full text while its vectors fill in.
         st.caption(get_assistant().index_status()["summary"])
-    search_tab, log_tab, work_tab, faq_tab = st.tabs(list(T.STAFF_TABS))
+    search_tab, log_tab, work_tab, faq_tab, docs_tab = st.tabs(list(T.STAFF_TABS))
     with search_tab:
         _search_tab()
     with log_tab:
@@ -56,6 +56,8 @@ def render_page() -> None:
         _worklist_tab()
     with faq_tab:
         _faq_tab()
+    with docs_tab:
+        staff_docs.documents_tab()
 
 
 def actor() -> str:
@@ -122,11 +124,13 @@ def _search_tab() -> None:
         st.info(T.SEARCH_NONE)
     terms = results.get("terms") or []
     picked = ss.setdefault("faq_picked", {})
+    by_id = {d.doc_id: d for d in docs}
     for rank, p in enumerate(passages, 1):
         c = p.get("citation") or {}
         with st.container(border=True):
             st.markdown(T.SEARCH_HIT.format(rank=rank, score=f"{float(p.get('score') or 0):.4f}",
-                                            title=render.markdown_escape(c.get("title", "")),
+                                            title=render.markdown_escape(c.get("title", ""))
+                                            + _marked(by_id.get(c.get("doc_id"))),
                                             publisher=render.markdown_escape(c.get("publisher", "")),
                                             date=render.markdown_escape(c.get("date", ""))))
             st.markdown(f'<div class="pd-passage">{answer_render.highlight_terms(p.get("text", ""), terms)}</div>',
@@ -150,7 +154,7 @@ def _run_search(query: str, k: int = SEARCH_FETCH, with_reply: bool = True) -> d
     if assistant is None:
         return {}
     try:
-        found = assistant.search(query, k=k)
+        found = assistant.search(query, k=k, include_retired=True)   # staff see retired texts, marked
     except PolicydeskError as exc:
         return {"error": exc.message_zh}
     except Exception:  # noqa: BLE001
@@ -196,6 +200,18 @@ def _as_date(s: str):
         return date.fromisoformat(str(s)[:10])
     except ValueError:
         return None
+
+
+def _marked(doc) -> str:
+    """“【已撤下】” / “【已失效】” after the title of a passage citizens would not get as current."""
+    if doc is None:
+        return ""
+    if getattr(doc, "retired", False):
+        return "　" + T.SEARCH_RETIRED
+    until = getattr(doc, "valid_until", "")
+    if until and until < date.today().isoformat():
+        return "　" + T.SEARCH_EXPIRED.format(until=until)
+    return ""
 
 
 def _keep(p: dict, docs, pubs, date_range) -> bool:

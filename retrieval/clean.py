@@ -41,10 +41,13 @@ BYLINE_SOURCE = re.compile(rf"^{_SOURCE}$")
 BYLINE_FULL = re.compile(rf"^(?:{_NAMES})?\s*{_SOURCE}$")
 
 
-def split_paragraphs(raw: str, *, markdown: bool = False) -> list[str]:
+def split_paragraphs(raw: str, *, markdown: bool = False, trace: list | None = None) -> list[str]:
     """Join wrapped lines into paragraphs. Spaces inside lines are kept (see ``clean_paragraph``).
 
-    ``markdown`` sources treat every blank line as a paragraph break and strip ``#`` markers."""
+    ``markdown`` sources treat every blank line as a paragraph break and strip ``#`` markers.
+    ``trace``, when given, receives ``(line number, text, "start" | "join")`` for each
+    non-blank line: whether it began a paragraph or was joined onto the one before (a line
+    wrap), so the staff console can show what the cleaning did."""
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").split("\n")
     indents = [_indent(line) for line in lines]
     content = [_SPACE.sub(" ", line).strip() for line in lines]
@@ -64,8 +67,12 @@ def split_paragraphs(raw: str, *, markdown: bool = False) -> list[str]:
         if not paragraphs or closed or heading or _starts_paragraph(
                 paragraphs[-1], text, blank_before, indents[i] > baseline, markdown):
             paragraphs.append([text])
+            if trace is not None:
+                trace.append((i + 1, text, "start"))
         else:
             paragraphs[-1].append(text)
+            if trace is not None:
+                trace.append((i + 1, text, "join"))
         closed = heading
         blank_before = False
     return [p for p in (_join_lines(para) for para in paragraphs) if p]

@@ -14,6 +14,9 @@ from retrieval.statutes import StatuteArticle
 DOCS_FILE = "docs.jsonl"
 MANIFEST_FILE = "manifest.json"
 
+# Lifecycle of a document (the staff console shows 草稿 / 已发布 / 已失效 / 已撤下).
+DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
+
 
 @dataclass(frozen=True)
 class Document:
@@ -29,9 +32,24 @@ class Document:
     tags: tuple[str, ...] = ()
     byline: str = ""
     url: str = ""
+    # Document management (retrieval/registry.py, the staff console's Documents tab).
+    kind: str = ""             # 通知 / 办法 / 解读 / 新闻 …; statutes: 法律 / 行政法规 / 司法解释 / 部门规章 …
+    status: str = PUBLISHED    # published | retired (drafts are never in the index)
+    origin: str = "corpus"     # corpus (catalog + sources/) | upload (added by staff)
+    # Validity of the whole document (ISO dates, "" = open) and why: a note written by
+    # staff and the words of the text that support the dates (checked verbatim at ingest).
+    valid_from: str = ""
+    valid_until: str = ""
+    validity_note: str = ""
+    validity_quote: str = ""
+    # One measure inside the document with a validity of its own:
+    # {id, label, start, end, valid_from, valid_until, note, quote} (span in ``text``).
+    measures: tuple[dict, ...] = ()
+    replaces: str = ""         # the doc_id this version replaced
+    replaced_by: str = ""      # set on a retired version
+    lineage: tuple[str, ...] = ()  # doc_ids of the earlier versions, oldest first
     # National law (retrieval/statutes.py): empty for other documents.
     statute: str = ""          # 《劳动合同法》
-    kind: str = ""             # 法律 / 行政法规 / 司法解释 / 部门规章 …
     version_date: str = ""     # from the file name
     version_event: str = ""    # 修正 / 修订 / 公布 … on the version date
     history: tuple[dict, ...] = ()  # {date, event, text}
@@ -46,6 +64,8 @@ class Document:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["tags"] = list(self.tags)
+        out["measures"] = [dict(m) for m in self.measures]
+        out["lineage"] = list(self.lineage)
         out["history"] = [dict(h) for h in self.history]
         out["articles"] = [a.to_dict() for a in self.articles]
         return out
@@ -54,18 +74,24 @@ class Document:
     def from_dict(cls, data: dict) -> "Document":
         data = dict(data)
         data["tags"] = tuple(data.get("tags") or ())
+        data["measures"] = tuple(dict(m) for m in data.get("measures") or ())
+        data["lineage"] = tuple(data.get("lineage") or ())
         data["history"] = tuple(dict(h) for h in data.get("history") or ())
         data["articles"] = tuple(a if isinstance(a, StatuteArticle) else StatuteArticle.from_dict(a)
                                  for a in data.get("articles") or ())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
 
+    @property
+    def retired(self) -> bool:
+        return self.status == RETIRED
+
     def summary_dict(self) -> dict:
         """What ``policydesk docs`` lists: everything but the article table."""
         out = self.to_dict()
         out.pop("articles")
         if not self.statute:
-            for key in ("statute", "kind", "version_date", "version_event", "history"):
+            for key in ("statute", "version_date", "version_event", "history"):
                 out.pop(key)
         return out
 

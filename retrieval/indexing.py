@@ -48,6 +48,8 @@ FORMAT_VERSION = 2
 
 
 def _reporter(progress):
+    """``progress``: True (lines on stderr), False, or a callable taking a message; a sink
+    that also has ``stage(name, done, total, message)`` hears where the build is."""
     if callable(progress):
         return progress
     if progress:
@@ -159,6 +161,12 @@ class EmbeddingCache:
         (Path(directory) / CACHE_KEYS).write_text(json.dumps(keys), encoding="utf-8")
 
 
+def _stage(report, name: str, done: int = 0, total: int = 0, message: str = "") -> None:
+    stage = getattr(report, "stage", None)
+    if callable(stage):
+        stage(name, done, total, message)
+
+
 def embed_with_cache(embedder, texts: list[str], cache: EmbeddingCache, report, batch: int = 32):
     """Vectors for ``texts``; only texts missing from the caches are embedded."""
     name = getattr(embedder, "name", type(embedder).__name__)
@@ -170,6 +178,7 @@ def embed_with_cache(embedder, texts: list[str], cache: EmbeddingCache, report, 
         report(f"向量化 {len(missing)} 段（复用缓存 {len(set(keys)) - len(missing)} 段）")
     try:
         for i in range(0, len(missing), batch):
+            _stage(report, "embed", i, len(missing), "计算向量")
             part = missing[i:i + batch]
             if hasattr(embedder, "embed_documents_array"):
                 vecs = embedder.embed_documents_array([by_key[k] for k in part])
@@ -234,6 +243,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
                                  out_dir)
 
     t0 = time.perf_counter()
+    _stage(report, "chunk", 0, 0, "切分段落")
     chunks = chunk_documents(documents)
     with (out_dir / CHUNKS_FILE).open("w", encoding="utf-8") as fh:
         for chunk in chunks:
@@ -242,6 +252,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     report(f"切分为 {len(chunks)} 段（{len(documents)} 篇文档）")
 
     t0 = time.perf_counter()
+    _stage(report, "lexical", 0, 0, "建立全文索引")
     tokenizer = get_tokenizer(lists_dir)
     token_lists = [tokenizer.tokenize(lexical_text(c, by_id[c.doc_id])) for c in chunks]
     LexicalIndex.build(token_lists).save(out_dir)
@@ -267,6 +278,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     timings["embed_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    _stage(report, "store", 0, len(chunks), "写入向量库")
     build_id = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S") + "_" + uuid.uuid4().hex[:8]
     name = collection_name(build_id)
     previous = read_search_manifest(previous_dir) if previous_dir else None

@@ -1,16 +1,26 @@
 """Ingest the corpus folder into the index: sources + catalog → clean article documents.
 
     corpus/sources/*.txt|md|pdf  --load--> raw text --split at bylines, clean--> articles
-    corpus/catalog.yaml          --> id, title, publisher, date, region, tags, url per article
+    corpus/catalog.yaml          --> id, title, publisher, date, region, tags, url per article,
+                                 and validity (valid_from, valid_until, note, the supporting
+                                 words, measures inside the article) where the text gives it
     corpus/statutes/**/*.md      --parse_statute--> one document per statute, its metadata
                                   (title, version date, issuing body, events, kind) read
                                   from the file itself; region 全国
     corpus/regions.yaml          --> the default region of uncatalogued sources
+    $POLICYDESK_HOME/documents/  --> documents staff added (published and retired ones) and
+                                 their overrides of corpus documents (retired, validity):
+                                 see retrieval/registry.py
 
 The index is built in a temporary folder beside ``settings.index_dir`` and swapped in with
 two renames, so a failed run leaves the previous index as it was. Runs are incremental: a
 source whose bytes and catalog entries did not change reuses its documents from the
 previous index; if nothing at all changed the run does nothing.
+
+Runs are serialised by a lock beside the index (two clerks publishing at once: the second
+waits and then builds on the first). A run may carry ``changes`` to the registry (publish,
+retire, new dates): they shape the build and are written to the registry only after the
+build succeeded, just before the swap, so a failed or killed run changes nothing.
 
 Bad input never stops the run: each problem becomes one line naming the file (Chinese and
 English) and the other sources are still ingested. The run fails only when no document
@@ -28,12 +38,18 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import contextlib
+import fcntl
+
 from policydesk.errors import IngestError, PolicydeskError
 from retrieval.articles import Article, split_articles
-from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, read_documents, write_documents
-from retrieval.loaders import SUPPORTED_SUFFIXES, decode_text, load_source
+from retrieval.documents import (DOCS_FILE, DRAFT, MANIFEST_FILE, PUBLISHED, RETIRED, Document, read_documents,
+                                 write_documents)
+from retrieval.loaders import SUPPORTED_SUFFIXES, SUPPORTED_ZH, decode_text, load_source
 from retrieval.indexing import build_search_index
+from retrieval.managed import build_document, with_validity
 from retrieval.regions import NATIONAL, load_regions
+from retrieval.registry import CORPUS, DocumentRecord, DocumentRegistry
 from retrieval.statutes import parse_statute
 
 # Bump when cleaning or splitting changes what documents look like: forces a full rebuild.
@@ -78,6 +94,12 @@ class CatalogEntry:
     region: str = ""  # "" = the corpus's default region (regions.yaml)
     tags: tuple[str, ...] = ()
     url: str = ""
+    kind: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+    validity_note: str = ""
+    validity_quote: str = ""
+    measure_specs: tuple[dict, ...] = ()
 
 
 @dataclass
@@ -207,6 +229,19 @@ def _catalog_entry(item, n: int) -> tuple[CatalogEntry | None, Problem | None]:
     tags = item.get("tags") or ()
     if isinstance(tags, str):
         tags = [t for t in re.split(r"[,，、\s]+", tags) if t]
+    validity = {}
+    for key in ("valid_from", "valid_until"):
+        value = item.get(key)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.strftime("%Y-%m-%d")
+        validity[key] = str(value or "").strip()
+    measures = item.get("measures") or []
+    if not isinstance(measures, list) or not all(isinstance(m, dict) for m in measures):
+        problem = problem or Problem(where, f"措施 measures 应为列表（{doc_id}），已忽略",
+                                     f"{where_en}: measures must be a list ({doc_id}); ignored", "warning")
+        measures = ()
+    measures = tuple({k: (v.strftime("%Y-%m-%d") if isinstance(v, (dt.date, dt.datetime)) else v)
+                      for k, v in m.items()} for m in measures)
     entry = CatalogEntry(
         doc_id=doc_id, file=file, index=index,
         title=str(item.get("title") or "").strip(),
@@ -215,6 +250,11 @@ def _catalog_entry(item, n: int) -> tuple[CatalogEntry | None, Problem | None]:
         region=str(item.get("region") or "").strip(),
         tags=tuple(str(t) for t in tags),
         url=str(item.get("url") or "").strip(),
+        kind=str(item.get("kind") or "").strip(),
+        validity_note=str(item.get("validity_note") or "").strip(),
+        validity_quote=str(item.get("validity_quote") or "").strip(),
+        measure_specs=measures,
+        **validity,
     )
     return entry, problem
 
@@ -281,7 +321,16 @@ def ingest_source(path: Path, relpath: str, entries: list[CatalogEntry],
                                     f"{len(articles)} 篇，这些登记未使用",
                                     f"catalog lists article(s) {missing} but the file splits into "
                                     f"{len(articles)}; those entries are unused", "warning"))
-    return [_document(a, by_index.get(a.index), relpath, default_region) for a in articles], problems
+    documents = []
+    for a in articles:
+        doc = _document(a, by_index.get(a.index), relpath, default_region)
+        entry = by_index.get(a.index)
+        if entry is not None:
+            doc, validity_problems = with_validity(doc, entry)
+            problems += [Problem(relpath, f"{doc.doc_id}：{zh}", f"{doc.doc_id}: validity not used ({zh})", "warning")
+                         for zh in validity_problems]
+        documents.append(doc)
+    return documents, problems
 
 
 def _document(article: Article, entry: CatalogEntry | None, relpath: str, default_region: str = "") -> Document:
@@ -299,6 +348,7 @@ def _document(article: Article, entry: CatalogEntry | None, relpath: str, defaul
         tags=entry.tags,
         byline=article.byline,
         url=entry.url,
+        kind=entry.kind,
     )
 
 
@@ -392,8 +442,9 @@ def _discover(corpus_dir: Path, entries: list[CatalogEntry]) -> tuple[list[str],
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 found.add(rel)
             else:
-                problems.append(Problem(rel, "不支持的文件类型，已跳过（仅支持 .txt .md .pdf）",
-                                        "unsupported file type, skipped (only .txt .md .pdf)", "warning"))
+                problems.append(Problem(rel, f"不支持的文件类型，已跳过（仅支持 {SUPPORTED_ZH}）",
+                                        f"unsupported file type, skipped (only {' '.join(SUPPORTED_SUFFIXES)})",
+                                        "warning"))
     statutes = corpus_dir / STATUTES_DIR
     if statutes.is_dir():
         for path in sorted(statutes.rglob("*")):
@@ -462,17 +513,58 @@ def pipeline_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = True) -> IngestReport:
-    """Build or update the index of ``corpus_dir`` under ``settings.index_dir``."""
-    from tqdm import tqdm
+INGEST_LOCK = ".ingest.lock"
 
+
+@contextlib.contextmanager
+def ingest_lock(index_dir: Path, progress=None):
+    """One build at a time per index: an exclusive lock next to it (released by the OS if
+    the process dies). A run that has to wait says so."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.parent / INGEST_LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _stage(progress, "waiting", 0, 0, "等待另一项发布完成…")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _stage(progress, name: str, done: int, total: int, message: str = "") -> None:
+    """Tell a progress sink (the publish job) where the run is; plain callables get nothing."""
+    stage = getattr(progress, "stage", None)
+    if callable(stage):
+        stage(name, done, total, message)
+
+
+def ingest_corpus(settings, corpus_dir: Path | None = None, progress=True, *,
+                  changes: dict[str, dict] | None = None) -> IngestReport:
+    """Build or update the index of ``corpus_dir`` and the staff-managed documents under
+    ``settings.index_dir``. ``progress``: True (a bar on stderr), False, or a sink with
+    ``stage(name, done, total, message)``. ``changes``: registry updates this run makes
+    (``{doc_id: {field: value}}``), written only if the new index is swapped in."""
     corpus_dir = Path(corpus_dir or settings.corpus_dir)
     index_dir = Path(settings.index_dir)
-    report = IngestReport(index_dir=str(index_dir))
     if not corpus_dir.is_dir():
         raise IngestError(str(corpus_dir), "政策来源目录不存在", "corpus folder does not exist")
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with ingest_lock(index_dir, progress):
+        return _ingest_locked(settings, corpus_dir, index_dir, progress, dict(changes or {}))
+
+
+def _ingest_locked(settings, corpus_dir: Path, index_dir: Path, progress, changes: dict[str, dict]) -> IngestReport:
+    from tqdm import tqdm
+
+    report = IngestReport(index_dir=str(index_dir))
     _recover_interrupted_swap(index_dir)
+    registry = DocumentRegistry(settings.home)
+    records = {r.doc_id: r for r in registry.all()}
+    for doc_id, values in changes.items():
+        base = records.get(doc_id) or registry.get(doc_id)
+        records[doc_id] = replace(base, **values) if base else registry_default(doc_id, values)
+    registry_digest = registry.digest(list(records.values()))
 
     entries, catalog_problems, catalog_digest = load_catalog(corpus_dir)
     default_region = load_regions(corpus_dir).default_region
@@ -488,6 +580,7 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
                   and manifest.get("chroma_url") == settings.chroma_url)
     previous_sources = manifest.get("sources", {}) if same_setup else {}
     if (same_setup and manifest.get("catalog_sha256") == catalog_digest
+            and manifest.get("registry_sha256", registry.digest([])) == registry_digest
             and {k: v.get("sha256") for k, v in previous_sources.items()} == hashes
             and (index_dir / DOCS_FILE).exists()):
         report.up_to_date = True
@@ -495,6 +588,8 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
         report.problems = [Problem(**p) for p in manifest.get("problems", [])]
         report.sources = [{"source": rel, "status": "unchanged", "doc_ids": previous_sources[rel].get("doc_ids", [])}
                           for rel in files]
+        if changes:
+            registry.apply(changes)
         return report
 
     previous_docs = _previous_documents(index_dir) if previous_sources else {}
@@ -504,7 +599,9 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
     problems = catalog_problems + discover_problems
     documents: list[Document] = []
     new_sources: dict[str, dict] = {}
-    for rel in tqdm(files, desc="收录政策来源", unit="个", disable=not progress, file=sys.stderr):
+    show_bar = progress is True
+    for n, rel in enumerate(tqdm(files, desc="收录政策来源", unit="个", disable=not show_bar, file=sys.stderr)):
+        _stage(progress, "load", n, len(files), "读取政策来源")
         file_entries = entries_by_file.get(rel, [])
         entries_digest = _entries_digest(file_entries)
         before = previous_sources.get(rel)
@@ -535,6 +632,8 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
                             "problems": [p.to_dict() for p in source_problems if p not in dup_problems]}
         report.sources.append({"source": rel, "status": status, "doc_ids": [d.doc_id for d in docs]})
 
+    documents, managed_problems = _with_registry(documents, records, registry)
+    problems.extend(managed_problems)
     report.problems = problems
     if not documents:
         return report  # nothing to serve: keep whatever index exists
@@ -544,14 +643,60 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
         "chroma_url": settings.chroma_url,
         "pipeline_sha256": fingerprint,
         "catalog_sha256": catalog_digest,
+        "registry_sha256": registry_digest,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "documents": len(documents),
         "sources": new_sources,
         "problems": [p.to_dict() for p in problems],
     }
-    _build_and_swap(documents, new_manifest, settings, index_dir, progress, corpus_dir)
+    _build_and_swap(documents, new_manifest, settings, index_dir, progress, corpus_dir,
+                    before_swap=(lambda: registry.apply(changes)) if changes else None)
     report.documents = len(documents)
     return report
+
+
+def registry_default(doc_id: str, values: dict):
+    """A change to a corpus document that has no record yet."""
+    return replace(DocumentRecord(doc_id=doc_id, origin=CORPUS, status=PUBLISHED), **values)
+
+
+def _with_registry(documents: list[Document], records: dict, registry: DocumentRegistry) \
+        -> tuple[list[Document], list[Problem]]:
+    """Corpus documents with staff overrides applied (retired, validity), then the
+    published and retired documents staff added. Drafts stay out of the index."""
+    problems: list[Problem] = []
+    out = []
+    for doc in documents:
+        record = records.get(doc.doc_id)
+        if record is not None and not record.managed:
+            doc, validity_problems = with_validity(doc, record)
+            doc = replace(doc, status=record.status if record.status in (PUBLISHED, RETIRED) else doc.status,
+                          kind=record.kind or doc.kind, replaced_by=record.replaced_by)
+            problems += [Problem(doc.source, f"{doc.doc_id}：{zh}", f"{doc.doc_id}: override not used", "warning")
+                         for zh in validity_problems]
+        out.append(doc)
+    taken = {d.doc_id for d in out}
+    for record in sorted(records.values(), key=lambda r: (r.created_at, r.doc_id)):
+        if not record.managed or record.status == DRAFT:
+            continue
+        where = f"documents/{record.doc_id}"
+        if record.doc_id in taken:
+            problems.append(Problem(where, f"文档编号 {record.doc_id} 已被政策来源目录中的文章使用，未收录",
+                                    f"doc id {record.doc_id!r} is taken by a corpus document; skipped"))
+            continue
+        try:
+            raw = registry.extracted_text(record.doc_id)
+        except OSError:
+            problems.append(Problem(where, "找不到该文档的文字（文件缺失），未收录", "extracted text missing; skipped"))
+            continue
+        built = build_document(record, raw)
+        if not built.document.text.strip():
+            problems.append(Problem(where, "文档没有正文，未收录", "document has no text; skipped"))
+            continue
+        problems += [Problem(where, zh, "validity not used", "warning") for zh in built.problems]
+        out.append(built.document)
+        taken.add(record.doc_id)
+    return out, problems
 
 
 def _dedupe(docs: list[Document], earlier: list[Document], rel: str) -> tuple[list[Document], list[Problem]]:
@@ -576,8 +721,8 @@ def _is_statute(relpath: str) -> bool:
     return relpath.startswith(STATUTES_DIR + "/")
 
 
-def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress: bool,
-                    corpus_dir: Path) -> None:
+def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress,
+                    corpus_dir: Path, before_swap=None) -> None:
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building = index_dir.parent / f".{index_dir.name}.building-{tag}"
     building.mkdir(parents=True)
@@ -588,6 +733,11 @@ def _build_and_swap(documents: list[Document], manifest: dict, settings, index_d
         # The manifest goes last: an index folder with a manifest is a complete one.
         with (building / MANIFEST_FILE).open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)
+        _stage(progress, "swap", 0, 0, "启用新索引")
+        if before_swap is not None:
+            # The registry learns of the change (published, retired …) only now that the
+            # index holding it is complete; the swap follows at once.
+            before_swap()
         old = index_dir.parent / f".{index_dir.name}.old-{tag}"
         if index_dir.exists():
             os.replace(index_dir, old)

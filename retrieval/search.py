@@ -192,7 +192,10 @@ class Searcher:
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
+        self.closed = False
         self.sentence_vectors: dict = {}
+        # Retired documents stay in the index for staff (marked) but never answer citizens.
+        self._retired = np.asarray([self.documents[c.doc_id].retired for c in chunks], dtype=bool)
         self._clauses_stamp = None
         # Regions and versions (a law library holds other provinces' rules and old versions).
         self.places = load_places()
@@ -231,9 +234,10 @@ class Searcher:
         self._names_longest_first = sorted((n for n in self._statute_names if len(n) >= 4), key=len, reverse=True)
         # What the served documents say (another province's rules do not count).
         served = [d for d in self.documents.values() if d.region in self.served or not d.region]
-        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served)
+        self._corpus_text = "\n".join(d.text + "\n" + d.title for d in served if not d.retired)
         # what local documents (not national law) mention: a place named there is covered
-        self._local_text = "\n".join(d.text + "\n" + d.title for d in served if d.region != NATIONAL)
+        self._local_text = "\n".join(d.text + "\n" + d.title for d in served
+                                    if d.region != NATIONAL and not d.retired)
 
     def _load_clauses(self) -> None:
         """Clause vectors stacked per chunk, for the best-clause part of the dense score (a
@@ -300,6 +304,9 @@ class Searcher:
         return current is None or current.get("build_id") != self.manifest.get("build_id")
 
     def close(self) -> None:
+        """Release the vector store. A search still running on this searcher (a process
+        reopening the index after a publish) continues on words alone."""
+        self.closed = True
         self.dense.close()
 
     # -- query pieces shared by search, assess and extraction -------------------------------
@@ -365,7 +372,7 @@ class Searcher:
             try:
                 hits = self.dense.query(vector, n)
             except Exception:  # noqa: BLE001 - the store being reopened: lexical alone this once
-                if self._reopen_dense is None:
+                if self._reopen_dense is None and not self.closed:
                     raise
                 return []
             with self._lock:
@@ -437,9 +444,11 @@ class Searcher:
         return mask
 
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5, today: str | None = None) -> list[Passage]:
+    def search(self, query: str, k: int = 5, today: str | None = None, *,
+               include_retired: bool = False) -> list[Passage]:
         """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion, among the
-        chunks the question's region and version allow."""
+        chunks the question's region and version allow. Chunks of retired documents take part
+        only when ``include_retired`` (the staff console)."""
         query = normalize_text(query)
         if not query or not self.chunks:
             return []
@@ -448,6 +457,9 @@ class Searcher:
         tokens = self.query_tokens(self.asked_of_version(query))
         lex_scores = self.lexical.scores(tokens)
         mask = self.chunk_mask(query, today)
+        if not include_retired and self._retired.any():
+            kept = (~self._retired).astype(np.float32)
+            mask = kept if mask is None else mask * kept
         if mask is not None:
             lex_scores = lex_scores * mask
         top = min(len(lex_scores), max(LEXICAL_CANDIDATES, k) * 4)

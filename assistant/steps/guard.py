@@ -33,6 +33,7 @@ def run(answer, ctx):
             bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
         else:
             answer.llm["accepted"] = True
+            _keep_validity_first(answer)
             return {"passed": True, "llm": "accepted"}
     if bad:
         # The deterministic composer should never get here; fall back to the quotes alone.
@@ -42,3 +43,13 @@ def run(answer, ctx):
             answer.answer = render.plain_text(quotes)
         return {"passed": False, "unsupported": bad, "fallback": "quotes"}
     return {"passed": True, "llm": (answer.llm or {}).get("reason") and "discarded"}
+
+
+def _keep_validity_first(answer) -> None:
+    """A rewrite may not bury that a measure has ended: its notice stays the first line."""
+    notices = [render.block_text(b) for b in answer.blocks if b["kind"] in render.FIRST_KINDS]
+    if notices and not answer.answer.startswith(notices[0]):
+        body = answer.answer
+        for line in notices:
+            body = body.replace(line, "")
+        answer.answer = "\n".join(notices) + "\n" + body.strip()

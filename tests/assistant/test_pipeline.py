@@ -1,5 +1,6 @@
 """The pipeline end to end through `policydesk ask`, and each status a citizen can meet."""
 import json
+from datetime import date
 import os
 import subprocess
 from pathlib import Path
@@ -65,7 +66,8 @@ def test_approved_answer_takes_priority_and_says_so(writable_indexed_home):
     assistant = get_assistant()
     cites = [{"doc_id": "love-vouchers-2022", "quote": "发放标准为每人1500元"}]
     assistant.store.faq_save("特困人员的爱心消费券发多少钱？", "每名特困救助供养对象1500元，由县级政府统一组织发放。[1]", cites)
-    answer = assistant.ask("特困人员爱心消费券发多少钱", log=False)
+    # asked while the round was on (the catalog dates it to 2023-02-28)
+    answer = assistant.ask("特困人员爱心消费券发多少钱", today=date(2023, 1, 10), log=False)
     assert answer.status == "faq" and "工作人员审核" in answer.answer and answer.citations == cites
     other = assistant.ask("失业保险省级统筹从什么时候开始", log=False)
     assert other.status == "answered"

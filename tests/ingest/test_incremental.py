@@ -104,7 +104,8 @@ def test_failing_build_keeps_the_previous_index(make_corpus, settings, monkeypat
         ingest_corpus(settings, corpus, progress=False)
     assert "原有索引保持不变" in info.value.message_zh and "disk full" in info.value.message_en
     assert {p.name: p.read_bytes() for p in settings.index_dir.iterdir()} == before
-    assert sorted(p.name for p in settings.index_dir.parent.iterdir()) == ["index"]
+    # nothing left behind but the lock file that serialises runs
+    assert sorted(p.name for p in settings.index_dir.parent.iterdir()) == [ingest.INGEST_LOCK, "index"]
 
 
 def test_run_where_nothing_can_be_ingested_keeps_the_previous_index(make_corpus, settings):

@@ -100,7 +100,7 @@ def test_cli_ingests_a_library_tree_and_a_broken_run_keeps_the_previous_index(ba
     human = runner.invoke(cli, ["docs"])
     assert human.exit_code == 0 and human.output.splitlines()[0].startswith("索引：文档")
     assert "全文检索可用，向量待补齐" in human.output.splitlines()[0]
-    status = json.loads(runner.invoke(cli, ["docs", "--status", "--json"]).stdout)
+    status = json.loads(runner.invoke(cli, ["docs", "--progress", "--json"]).stdout)
     assert status["vectors"] == {"done": 0, "total": status["chunks"]["total"]}
     before = runner.invoke(cli, ["search", "失业保险金", "--json"]).output
     # a library folder that vanished: exit 2-style error line, the live index untouched
