@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote as urlquote, urlencode
 
 from assistant import messages
+from policydesk.citation import citation_label as label_of
 
 # kind → how it reads in plain text. ``markers`` are the 1-based citation numbers.
 BLOCK_KINDS = {
@@ -57,12 +58,13 @@ def plain_text(blocks: list[dict], follow_up: str | None = None) -> str:
 
 # -- citations --------------------------------------------------------------------------------
 def citation_label(c: dict) -> str:
-    """Where a citation comes from: 《标题》（发布单位，日期） or 《法律》第某条."""
+    """Where a citation comes from: 《标题》（发布单位，日期） or, for national law,
+    《劳动合同法》第四十七条（2012-12-28 修正） (policydesk.citation.citation_label)."""
     if c.get("statute"):
-        return f"{c['statute']}{_article(c.get('article'))}"
-    parts = [p for p in (c.get("publisher"), c.get("date")) if p]
-    title = f"《{c.get('title') or c.get('doc_id', '')}》"
-    return f"{title}（{'，'.join(parts)}）" if parts else title
+        return label_of({**c, "article": _article(c.get("article"))})
+    if not (c.get("title") or c.get("doc_id")):
+        return ""
+    return label_of({**c, "title": c.get("title") or c.get("doc_id", "")})
 
 
 def _article(article) -> str:

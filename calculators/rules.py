@@ -5,8 +5,10 @@ effective date (openfisca style), and may carry ``statements``: the sentences an
 about the rule (so no policy sentence is written in Python). A value of ``null`` ends a rule. A value may be a plain
 scalar/list or a mapping ``{value, period?, label?, reference?}`` whose reference overrides the
 parameter's. A reference is either a corpus quote ``{doc_id, quote}`` (verbatim in the cleaned
-document) or a national statute ``{statute, article}`` whose wording lives in
-``rules/statutes.yaml``.
+document) or a national statute article ``{statute, article}`` (《劳动合同法》, 第十九条) with,
+where one clause is meant, its verbatim ``phrase``. No statute wording is kept here: the
+assistant cuts the text shown from the ingested statute (assistant/citations.py), and a test
+proves every article exists in corpus/statutes and every phrase is verbatim in it.
 
 ``param(name, on=date)`` returns the value in force on that date with its date key and
 reference; ``on=None`` means the latest value. Nothing here reads a clock.
@@ -14,6 +16,7 @@ reference; ``on=None`` means the latest value. Nothing here reads a clock.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,9 +27,9 @@ import yaml
 from policydesk.errors import PolicydeskError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
-STATUTES_FILE = "statutes.yaml"
 PROGRAMS_FILE = "benefit_programs.yaml"
-SPECIAL_FILES = {STATUTES_FILE, PROGRAMS_FILE}
+SPECIAL_FILES = {PROGRAMS_FILE}
+_ARTICLE = re.compile(r"^第[〇零一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?$")
 
 UNIT_ZH = {
     "month": "个月",
@@ -163,40 +166,47 @@ def reference_text(reference: dict) -> str:
 
 
 def citation(reference: dict) -> dict:
-    """The citation form of a reference: ``{doc_id, quote}`` or ``{statute, article, text}``."""
+    """The citation form of a reference: ``{doc_id, quote}`` or ``{statute, article[, phrase]}``
+    (the assistant adds the verbatim quote from the ingested statute)."""
     if "statute" in reference:
-        return {"statute": reference["statute"], "article": reference["article"],
-                "text": reference["text"]}
+        out = {"statute": reference["statute"], "article": reference["article"]}
+        if reference.get("phrase"):
+            out["phrase"] = reference["phrase"]
+        return out
     return {"doc_id": reference["doc_id"], "quote": reference["quote"]}
 
 
 # ---------------------------------------------------------------- loading
 
-def _check_reference(ref: Any, where: str, statutes: dict) -> dict:
+def _check_reference(ref: Any, where: str) -> dict:
     if not isinstance(ref, dict):
         raise RuleError(f"规则 {where} 缺少依据", f"rule {where}: missing reference")
     if "statute" in ref:
-        text = statutes.get(ref["statute"], {}).get(ref.get("article"))
-        if not text:
-            raise RuleError(f"规则 {where} 引用的法条不存在", f"rule {where}: unknown statute article {ref}")
-        return {"statute": ref["statute"], "article": ref["article"], "text": text}
+        statute, article = str(ref.get("statute") or ""), str(ref.get("article") or "")
+        if not (statute.startswith("《") and statute.endswith("》") and _ARTICLE.match(article)):
+            raise RuleError(f"规则 {where} 引用法条应写作 statute: 《名称》、article: 第…条",
+                            f"rule {where}: statute reference needs statute 《…》 and article 第…条: {ref}")
+        out = {"statute": statute, "article": article}
+        if ref.get("phrase"):
+            out["phrase"] = str(ref["phrase"])
+        return out
     if ref.get("doc_id") and ref.get("quote"):
         return {"doc_id": str(ref["doc_id"]), "quote": str(ref["quote"])}
     raise RuleError(f"规则 {where} 的依据不完整", f"rule {where}: reference needs doc_id+quote or statute+article")
 
 
-def _parse_parameter(name: str, raw: dict, statutes: dict) -> Parameter:
+def _parse_parameter(name: str, raw: dict) -> Parameter:
     for key in ("label", "unit", "reference", "values"):
         if key not in raw:
             raise RuleError(f"规则 {name} 缺少 {key}", f"rule {name}: missing {key}")
-    reference = _check_reference(raw["reference"], name, statutes)
+    reference = _check_reference(raw["reference"], name)
     values = []
     for key, entry in (raw["values"] or {}).items():
         when = to_date(key)
         if isinstance(entry, dict) and "value" in entry:
             entry = dict(entry)
             if "reference" in entry:
-                entry["reference"] = _check_reference(entry["reference"], f"{name}@{when}", statutes)
+                entry["reference"] = _check_reference(entry["reference"], f"{name}@{when}")
             if entry.get("period") is not None:
                 entry["period"] = str(entry["period"])
         else:
@@ -212,9 +222,8 @@ def _parse_parameter(name: str, raw: dict, statutes: dict) -> Parameter:
 
 
 @lru_cache(maxsize=None)
-def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict, dict]:
+def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict]:
     base = Path(rules_dir)
-    statutes = yaml.safe_load((base / STATUTES_FILE).read_text(encoding="utf-8")) or {}
     parameters: dict[str, Parameter] = {}
     for path in sorted(base.glob("*.yaml")):
         if path.name in SPECIAL_FILES:
@@ -223,27 +232,22 @@ def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict, dict]:
         for name, raw in data.items():
             if name in parameters:
                 raise RuleError(f"规则 {name} 重复定义", f"rule {name} defined twice")
-            parameters[name] = _parse_parameter(name, raw, statutes)
-    programs = yaml.safe_load((base / PROGRAMS_FILE).read_text(encoding="utf-8")) or {}
+            parameters[name] = _parse_parameter(name, raw)
+    path = base / PROGRAMS_FILE
+    programs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     for item in list(programs.get("programs", [])) + list(programs.get("facts", {}).values()):
-        item["citations"] = [_check_reference(r, item.get("id", "fact"), statutes)
-                             for r in item.get("citations", [])]
-    return parameters, statutes, programs
+        item["citations"] = [_check_reference(r, item.get("id", "fact")) for r in item.get("citations", [])]
+    return parameters, programs
 
 
 def parameters(rules_dir: Path | None = None) -> dict[str, Parameter]:
-    params, _statutes, _programs = _load(str(rules_dir or RULES_DIR))
+    params, _programs = _load(str(rules_dir or RULES_DIR))
     return params
-
-
-def statutes(rules_dir: Path | None = None) -> dict:
-    _params, statute_texts, _programs = _load(str(rules_dir or RULES_DIR))
-    return statute_texts
 
 
 def benefit_programs(rules_dir: Path | None = None) -> dict:
     """``{"facts": {...}, "programs": [...]}`` from ``rules/benefit_programs.yaml``."""
-    _params, _statutes, programs = _load(str(rules_dir or RULES_DIR))
+    _params, programs = _load(str(rules_dir or RULES_DIR))
     return programs
 
 
@@ -286,7 +290,7 @@ def statute_citations(prefix: str) -> list[dict]:
     out: list[dict] = []
     for name, p in parameters().items():
         if name.startswith(prefix + ".") and "statute" in p.reference:
-            c = citation(p.reference)
+            c = {"statute": p.reference["statute"], "article": p.reference["article"]}  # the whole article
             if c not in out:
                 out.append(c)
     return out

@@ -57,7 +57,7 @@ def docs(as_json):
         for row in rows:
             click.echo(f"{row['doc_id']}\t{row['date']}\t{row['publisher']}\t{row['title']}\t({len(row['text'])} 字)")
 
-    emit([d.to_dict() for d in documents], as_json, human)
+    emit([d.summary_dict() for d in documents], as_json, human)
 
 
 @cli.command()

@@ -38,6 +38,10 @@ class Settings:
     max_body_bytes: int = 16384
     max_question_chars: int = 500
     wechat_reply_timeout_s: float = 4.0
+    # Regions served (POLICYDESK_REGIONS, comma-separated); None = every region of regions.yaml.
+    regions: tuple[str, ...] | None = None
+    # A folder of vectors shared by every build on this machine (POLICYDESK_EMBED_CACHE).
+    embed_cache: Path | None = None
     # Reverse proxies whose X-Forwarded-For is believed: addresses or networks
     # (POLICYDESK_TRUST_PROXY="127.0.0.1,10.0.0.0/8"); empty = the peer address is the client.
     trusted_proxies: tuple[str, ...] = ()
@@ -98,6 +102,9 @@ class Settings:
             max_body_bytes=int(_env("POLICYDESK_MAX_BODY_BYTES", "16384")),
             max_question_chars=int(_env("POLICYDESK_MAX_QUESTION_CHARS", "500")),
             wechat_reply_timeout_s=float(_env("POLICYDESK_WECHAT_REPLY_TIMEOUT", "4.0")),
+            embed_cache=Path(_env("POLICYDESK_EMBED_CACHE")).expanduser() if _env("POLICYDESK_EMBED_CACHE") else None,
+            regions=tuple(r.strip() for r in (_env("POLICYDESK_REGIONS", "") or "").replace("，", ",").split(",")
+                          if r.strip()) or None,
             trusted_proxies=_proxies(_env("POLICYDESK_TRUST_PROXY", "") or ""),
             rate_limit_wechat_ip=int(_env("POLICYDESK_RATE_LIMIT_WECHAT_IP", "600")),
             wechat_secret=_env("POLICYDESK_WECHAT_SECRET"),

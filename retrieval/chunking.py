@@ -6,6 +6,13 @@ straddles two chunks is still whole in one of them. Chunks never cross documents
 cleaned document is one article) nor a statute-style 第…条 heading. Every chunk and every
 sentence keeps its character span in the cleaned text, so a quote is always
 ``doc.text[start:end]``.
+
+A statute (a document with parsed articles) is chunked by its structure instead: one chunk
+per article (第…条, number included); an article longer than ``MAX_CHARS`` is cut at its
+paragraphs (款), a 款 too long alone at its items (项) or lines, a line too long alone at
+sentences. Headings are never inside a chunk; text before the first article (a preamble)
+is chunked like any other text. The "sentences" of a statute chunk are its lines (a 款 or
+an item, the unit a citation quotes), cut into sentences only when longer than 200.
 """
 from __future__ import annotations
 
@@ -126,9 +133,90 @@ def chunk_document(doc: Document, *, min_chars: int = MIN_CHARS, target_chars: i
                    max_chars: int = MAX_CHARS) -> list[Chunk]:
     """Chunks of ``doc``: whole sentences, ``target_chars`` aimed for, never over
     ``max_chars``, the last sentence of a chunk repeated at the start of the next."""
+    if getattr(doc, "articles", None):
+        return chunk_statute(doc, min_chars=min_chars, target_chars=target_chars, max_chars=max_chars)
+    return _chunk_sections(doc, _sections(doc.text), [], min_chars, target_chars, max_chars)
+
+
+def _new_chunk(doc: Document, chunks: list[Chunk], start: int, end: int,
+               sentences: tuple[tuple[int, int], ...]) -> Chunk:
+    body = doc.text[start:end]
+    return Chunk(chunk_id=f"{doc.doc_id}#{len(chunks)}-{text_hash(body)[:8]}", doc_id=doc.doc_id,
+                 start=start, end=end, text=body, ordinal=len(chunks), sentences=sentences)
+
+
+def _line_units(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The quotable units of a statute span: each line (a 款 or an item) whole, a line
+    longer than ``MAX_SENTENCE_CHARS`` cut into its sentences."""
+    out: list[tuple[int, int]] = []
+    for a, b in _line_spans(text, start, end):
+        if b - a <= MAX_SENTENCE_CHARS:
+            out.append((a, b))
+        else:
+            out.extend(split_sentences(text, a, b, max_chars=MAX_SENTENCE_CHARS))
+    return tuple(out)
+
+
+def chunk_statute(doc: Document, *, min_chars: int = MIN_CHARS, target_chars: int = TARGET_CHARS,
+                  max_chars: int = MAX_CHARS) -> list[Chunk]:
+    """Chunks of a statute: an article whole when it fits in ``max_chars``, else its 款
+    packed greedily in order (a 款 too long alone → its lines; a line → its sentences)."""
     text = doc.text
     chunks: list[Chunk] = []
-    for sec_start, sec_end in _sections(text):
+    preamble_end = doc.articles[0].start
+    heading = re.compile(r"^第[^\n]{1,12}?[编章节]")
+    if preamble_end > 0:
+        # text before the first article, minus headings (a 序言 or a judicial preamble)
+        spans = [(a, b) for a, b in _line_spans(text, 0, preamble_end) if not heading.match(text[a:b])]
+        if spans:
+            _chunk_sections(doc, spans, chunks, min_chars, target_chars, max_chars)
+    for article in doc.articles:
+        for start, end in _article_pieces(text, article, max_chars):
+            chunks.append(_new_chunk(doc, chunks, start, end, _line_units(text, start, end)))
+    return chunks
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        a, b = _trim(text, pos, line_end)
+        if b > a:
+            out.append((a, b))
+        pos = line_end + 1
+    return out
+
+
+def _article_pieces(text: str, article, max_chars: int) -> list[tuple[int, int]]:
+    if article.end - article.start <= max_chars:
+        return [(article.start, article.end)]
+    units: list[tuple[int, int]] = []
+    paragraphs = list(article.paragraphs) or [(article.start, article.end)]
+    # the first 款 carries the article number
+    paragraphs[0] = (article.start, paragraphs[0][1])
+    for start, end in paragraphs:
+        if end - start <= max_chars:
+            units.append((start, end))
+            continue
+        for line_start, line_end in _line_spans(text, start, end):
+            if line_end - line_start <= max_chars:
+                units.append((line_start, line_end))
+            else:
+                units.extend(split_sentences(text, line_start, line_end, max_chars=max_chars))
+    pieces: list[list[int]] = []
+    for start, end in units:
+        if pieces and end - pieces[-1][0] <= max_chars:
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end])
+    return [(a, b) for a, b in pieces]
+
+
+def _chunk_sections(doc: Document, sections, chunks: list[Chunk], min_chars: int, target_chars: int,
+                    max_chars: int) -> list[Chunk]:
+    text = doc.text
+    for sec_start, sec_end in sections:
         sentences = split_sentences(text, sec_start, sec_end, max_chars=min(max_chars, MAX_SENTENCE_CHARS))
         i = 0
         overlapped = False  # sentences[i] repeats the previous chunk's last sentence
@@ -154,13 +242,7 @@ def chunk_document(doc: Document, *, min_chars: int = MIN_CHARS, target_chars: i
             if 0 < rest < min_chars and sentences[-1][1] - sentences[i][0] <= max_chars:
                 j = len(sentences)  # a short tail joins this chunk rather than standing alone
             group = sentences[i:j]
-            start, end = group[0][0], group[-1][1]
-            body = text[start:end]
-            chunks.append(Chunk(
-                chunk_id=f"{doc.doc_id}#{len(chunks)}-{text_hash(body)[:8]}",
-                doc_id=doc.doc_id, start=start, end=end, text=body, ordinal=len(chunks),
-                sentences=tuple(group),
-            ))
+            chunks.append(_new_chunk(doc, chunks, group[0][0], group[-1][1], tuple(group)))
             if j >= len(sentences):
                 break
             i, overlapped = j - 1, True

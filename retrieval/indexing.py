@@ -6,15 +6,22 @@ in as the live index. Files written into ``out_dir``:
 - ``chunks.jsonl``      one chunk per line (doc_id, char span, text, sentence spans)
 - ``bm25/``             bm25s index over jieba tokens of the chunks
 - ``embeddings.npy`` + ``embeddings.keys.json``  vector cache keyed by embedder name + text
-  hash: the next build reuses vectors of unchanged chunks, so re-ingesting is cheap
-- ``sentences.npy`` + ``sentences.json``  vectors of every sentence of the chunks (for
-  choosing the quoted sentences of an answer without embedding anything at question time)
+  hash: the next build reuses vectors of unchanged chunks, so re-ingesting is cheap (with
+  ``POLICYDESK_EMBED_CACHE`` set, every build on the machine also shares one folder of
+  vectors: ``retrieval/vectorcache.py``)
+- ``sentences.npy`` + ``sentences.json``  vectors of every sentence of the chunks of news
+  and policy documents (for choosing the quoted sentences of an answer without embedding
+  anything at question time). Statutes have none: their unit of quotation is the article
+  or its 款, chosen by words and structure, which keeps a cold build affordable
+- ``corpus-data/``      the word lists (dictionary, stop words, synonyms) and regions.yaml
+  the index was built with, so search tokenizes exactly as the build did
 - ``chroma/``           the embedded Chroma store (absent when a Chroma server is used)
 - ``search.json``       build id, Chroma collection, embedder, counts, timings
 """
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 import uuid
@@ -23,10 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.chunking import Chunk, chunk_documents, text_hash
+from retrieval.chunking import Chunk, chunk_documents
 from retrieval.dense import DenseStore, collection_name, open_client
 from retrieval.embedders import get_embedder
-from retrieval.lexical import LexicalIndex, get_tokenizer
+from retrieval.lexical import CORPUS_LISTS, LexicalIndex, get_tokenizer
+from retrieval.regions import REGIONS_FILE
+from retrieval.vectorcache import PACK_SIZE, SharedVectorCache, cache_key
 
 CHUNKS_FILE = "chunks.jsonl"
 SEARCH_MANIFEST = "search.json"
@@ -34,7 +43,8 @@ CACHE_VECTORS = "embeddings.npy"
 CACHE_KEYS = "embeddings.keys.json"
 SENTENCE_VECTORS = "sentences.npy"
 SENTENCE_SPANS = "sentences.json"
-FORMAT_VERSION = 1
+CORPUS_DATA = "corpus-data"
+FORMAT_VERSION = 2
 
 
 def _reporter(progress):
@@ -47,28 +57,56 @@ def _reporter(progress):
 
 # Measured on the dev sets: prefixing the document title to each chunk (for BM25 or for
 # the embedder) did not help recall@1 (dense alone fell from 0.77 to 0.71), so both
-# retrievers see the chunk text as quoted.
-def lexical_text(chunk: Chunk, title: str) -> str:
+# retrievers see the chunk text of news and policy documents as quoted. A statute chunk is
+# one article (or some of its 款): there the statute's name, the chapter and, for a later
+# part of a long article, its opening 款 say what the article is about, so both retrievers
+# see them before the text (the passage shown and quoted is still the text alone).
+def statute_context(chunk: Chunk, doc) -> str:
+    """The statute name, headings and (for a later piece of a long article) the article's
+    first 款, as one line; "" outside statutes."""
+    if not getattr(doc, "statute", ""):
+        return ""
+    article = doc.article_at(chunk.start)
+    parts = [doc.statute.strip("《》")]
+    if article is not None:
+        parts += [h for h in (article.part, article.chapter, article.section) if h]
+        if chunk.start > article.start and article.paragraphs:
+            first = article.paragraphs[0]
+            if not (first[0] <= chunk.start < first[1]):
+                lead = doc.text[first[0]:first[1]].split("\n", 1)[0]
+                parts.append(f"{article.number} {lead}")
+            else:
+                parts.append(article.number)
+    return " ".join(parts)
+
+
+def lexical_text(chunk: Chunk, doc) -> str:
     """What BM25 sees for a chunk."""
-    return chunk.text
+    context = statute_context(chunk, doc)
+    return f"{context}\n{chunk.text}" if context else chunk.text
 
 
-def dense_text(chunk: Chunk, title: str) -> str:
+def dense_text(chunk: Chunk, doc) -> str:
     """What the embedder sees for a chunk."""
-    return chunk.text
-
-
-def cache_key(embedder_name: str, text: str) -> str:
-    return text_hash(f"{embedder_name}\x00{text}")
+    context = statute_context(chunk, doc)
+    return f"{context}\n{chunk.text}" if context else chunk.text
 
 
 class EmbeddingCache:
+    """Vectors at hand: the previous index's, plus the shared folder when one is set."""
+
     def __init__(self):
         self.vectors: dict[str, np.ndarray] = {}
+        self.shared: SharedVectorCache | None = None
+        self._shared_loaded = False
+        self._unsaved: dict[str, np.ndarray] = {}
 
     @classmethod
-    def load(cls, directory: Path | None) -> "EmbeddingCache":
+    def load(cls, directory: Path | None, shared_root: Path | str | None = None,
+             embedder_name: str | None = None) -> "EmbeddingCache":
         cache = cls()
+        if shared_root and embedder_name:
+            cache.shared = SharedVectorCache(shared_root, embedder_name)
         if directory is None:
             return cache
         keys_path, vec_path = Path(directory) / CACHE_KEYS, Path(directory) / CACHE_VECTORS
@@ -83,6 +121,37 @@ class EmbeddingCache:
             pass  # a damaged cache only costs time
         return cache
 
+    def fill_from_shared(self, wanted: list[str]) -> None:
+        """Bring the shared folder's vectors in, once, if any wanted key is missing."""
+        if self.shared is None or self._shared_loaded or all(k in self.vectors for k in wanted):
+            return
+        self._shared_loaded = True
+        for k, v in self.shared.load().items():
+            self.vectors.setdefault(k, v)
+
+    def remember(self, key: str, vector: np.ndarray) -> None:
+        self.vectors[key] = vector
+        if self.shared is not None:
+            self._unsaved[key] = vector
+            if len(self._unsaved) >= PACK_SIZE:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write what was embedded since the last flush to the shared folder."""
+        if self.shared is not None and self._unsaved:
+            try:
+                self.shared.write(self._unsaved)
+            except OSError:
+                pass  # a read-only or full cache folder only costs time next build
+            self._unsaved = {}
+
+    def compact_shared(self) -> None:
+        if self.shared is not None and self._shared_loaded:
+            try:
+                self.shared.compact(self.vectors)
+            except OSError:
+                pass
+
     def save(self, directory: Path, keys: list[str]) -> None:
         keys = [k for k in dict.fromkeys(keys) if k in self.vectors]
         matrix = np.stack([self.vectors[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
@@ -91,23 +160,39 @@ class EmbeddingCache:
 
 
 def embed_with_cache(embedder, texts: list[str], cache: EmbeddingCache, report, batch: int = 32):
-    """Vectors for ``texts``; only texts missing from the cache are embedded."""
+    """Vectors for ``texts``; only texts missing from the caches are embedded."""
     name = getattr(embedder, "name", type(embedder).__name__)
     keys = [cache_key(name, t) for t in texts]
+    cache.fill_from_shared(keys)
     missing = list(dict.fromkeys(k for k in keys if k not in cache.vectors))
     by_key = {k: t for k, t in zip(keys, texts)}
     if missing:
         report(f"向量化 {len(missing)} 段（复用缓存 {len(set(keys)) - len(missing)} 段）")
-    for i in range(0, len(missing), batch):
-        part = missing[i:i + batch]
-        if hasattr(embedder, "embed_documents_array"):
-            vecs = embedder.embed_documents_array([by_key[k] for k in part])
-        else:
-            vecs = np.asarray(embedder.embed_documents([by_key[k] for k in part]), dtype=np.float32)
-        for k, v in zip(part, vecs):
-            cache.vectors[k] = np.asarray(v, dtype=np.float32)
+    try:
+        for i in range(0, len(missing), batch):
+            part = missing[i:i + batch]
+            if hasattr(embedder, "embed_documents_array"):
+                vecs = embedder.embed_documents_array([by_key[k] for k in part])
+            else:
+                vecs = np.asarray(embedder.embed_documents([by_key[k] for k in part]), dtype=np.float32)
+            for k, v in zip(part, vecs):
+                cache.remember(k, np.asarray(v, dtype=np.float32))
+    finally:
+        cache.flush()  # what was embedded is kept even if the build stops here
     matrix = np.stack([cache.vectors[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
     return matrix, keys, len(missing)
+
+
+def copy_corpus_data(corpus_dir: Path | None, out_dir: Path) -> Path:
+    """Copy the word lists and regions.yaml of ``corpus_dir`` into the index."""
+    target = Path(out_dir) / CORPUS_DATA
+    target.mkdir(parents=True, exist_ok=True)
+    if corpus_dir is not None:
+        for name in (*CORPUS_LISTS, REGIONS_FILE):
+            source = Path(corpus_dir) / name
+            if source.is_file():
+                shutil.copyfile(source, target / name)
+    return target
 
 
 def read_search_manifest(index_dir: Path) -> dict | None:
@@ -134,15 +219,19 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
         return [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
 
 
-def build_search_index(documents, out_dir, settings, previous_dir=None, progress=False) -> dict:
+def build_search_index(documents, out_dir, settings, previous_dir=None, progress=False, corpus_dir=None) -> dict:
     """Chunk ``documents``, index them for BM25 and dense search in ``out_dir``; returns
-    counts and timings. Vectors of chunks unchanged since ``previous_dir`` are reused."""
+    counts and timings. Vectors of chunks unchanged since ``previous_dir`` (or found in the
+    shared cache folder) are reused. The word lists come from ``corpus_dir`` (default: the
+    configured corpus) and are copied into the index."""
     report = _reporter(progress)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     documents = list(documents)
-    titles = {d.doc_id: d.title for d in documents}
+    by_id = {d.doc_id: d for d in documents}
+    lists_dir = copy_corpus_data(corpus_dir if corpus_dir is not None else getattr(settings, "corpus_dir", None),
+                                 out_dir)
 
     t0 = time.perf_counter()
     chunks = chunk_documents(documents)
@@ -153,17 +242,17 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     report(f"切分为 {len(chunks)} 段（{len(documents)} 篇文档）")
 
     t0 = time.perf_counter()
-    tokenizer = get_tokenizer()
-    token_lists = [tokenizer.tokenize(lexical_text(c, titles[c.doc_id])) for c in chunks]
+    tokenizer = get_tokenizer(lists_dir)
+    token_lists = [tokenizer.tokenize(lexical_text(c, by_id[c.doc_id])) for c in chunks]
     LexicalIndex.build(token_lists).save(out_dir)
     timings["bm25_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     embedder = get_embedder(settings)
     embedder_name = getattr(embedder, "name", type(embedder).__name__)
-    cache = EmbeddingCache.load(previous_dir)
+    cache = EmbeddingCache.load(previous_dir, getattr(settings, "embed_cache", None), embedder_name)
     vectors, keys, embedded = embed_with_cache(
-        embedder, [dense_text(c, titles[c.doc_id]) for c in chunks], cache, report)
+        embedder, [dense_text(c, by_id[c.doc_id]) for c in chunks], cache, report)
     texts = {d.doc_id: d.text for d in documents}
     spans = list(dict.fromkeys((c.doc_id, a, b) for c in chunks for a, b in c.sentences))
     sentence_vectors, sentence_keys, embedded_sentences = embed_with_cache(
@@ -174,6 +263,7 @@ def build_search_index(documents, out_dir, settings, previous_dir=None, progress
     embedded += embedded_sentences
     keys = keys + sentence_keys
     cache.save(out_dir, keys)
+    cache.compact_shared()
     timings["embed_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -2,6 +2,10 @@
 
     corpus/sources/*.txt|md|pdf  --load--> raw text --split at bylines, clean--> articles
     corpus/catalog.yaml          --> id, title, publisher, date, region, tags, url per article
+    corpus/statutes/**/*.md      --parse_statute--> one document per statute, its metadata
+                                  (title, version date, issuing body, events, kind) read
+                                  from the file itself; region 全国
+    corpus/regions.yaml          --> the default region of uncatalogued sources
 
 The index is built in a temporary folder beside ``settings.index_dir`` and swapped in with
 two renames, so a failed run leaves the previous index as it was. Runs are incremental: a
@@ -27,14 +31,17 @@ from pathlib import Path
 from policydesk.errors import IngestError, PolicydeskError
 from retrieval.articles import Article, split_articles
 from retrieval.documents import DOCS_FILE, MANIFEST_FILE, Document, read_documents, write_documents
-from retrieval.loaders import SUPPORTED_SUFFIXES, load_source
+from retrieval.loaders import SUPPORTED_SUFFIXES, decode_text, load_source
 from retrieval.indexing import build_search_index
+from retrieval.regions import NATIONAL, load_regions
+from retrieval.statutes import parse_statute
 
 # Bump when cleaning or splitting changes what documents look like: forces a full rebuild.
 INDEX_FORMAT_VERSION = 1
 CATALOG_FILE = "catalog.yaml"
 SOURCES_DIR = "sources"
-DEFAULT_REGION = "山西"
+STATUTES_DIR = "statutes"
+STATUTE_SUFFIXES = (".md",)
 _TITLE_MAX = 30
 
 
@@ -46,9 +53,18 @@ class Problem:
     message_zh: str
     message_en: str
     level: str = "error"
+    line: int | None = None  # 1-based line in the file, when one is to blame
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def where_zh(self) -> str:
+        return f"{self.source} 第 {self.line} 行" if self.line else self.source
+
+    @property
+    def where_en(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
 
 
 @dataclass(frozen=True)
@@ -59,7 +75,7 @@ class CatalogEntry:
     title: str = ""
     publisher: str = ""
     date: str = ""
-    region: str = DEFAULT_REGION
+    region: str = ""  # "" = the corpus's default region (regions.yaml)
     tags: tuple[str, ...] = ()
     url: str = ""
 
@@ -107,7 +123,9 @@ def print_report(data: dict) -> None:
     """Human output: one line per problem (Chinese, then English), then the summary."""
     for p in data.get("problems", []):
         label = "错误" if p["level"] == "error" else "警告"
-        print(f"{label} {p['source']}：{p['message_zh']}  [{p['source']}: {p['message_en']}]")
+        where_zh = f"{p['source']} 第 {p['line']} 行" if p.get("line") else p["source"]
+        where_en = f"{p['source']}:{p['line']}" if p.get("line") else p["source"]
+        print(f"{label} {where_zh}：{p['message_zh']}  [{where_en}: {p['message_en']}]")
     print(f"{data['summary']}  [{data['summary_en']}]")
 
 
@@ -194,7 +212,7 @@ def _catalog_entry(item, n: int) -> tuple[CatalogEntry | None, Problem | None]:
         title=str(item.get("title") or "").strip(),
         publisher=str(item.get("publisher") or "").strip(),
         date=date or "",
-        region=str(item.get("region") or DEFAULT_REGION).strip(),
+        region=str(item.get("region") or "").strip(),
         tags=tuple(str(t) for t in tags),
         url=str(item.get("url") or "").strip(),
     )
@@ -231,7 +249,8 @@ def derived_date(relpath: str, text: str) -> str:
     return ""
 
 
-def ingest_source(path: Path, relpath: str, entries: list[CatalogEntry]) -> tuple[list[Document], list[Problem]]:
+def ingest_source(path: Path, relpath: str, entries: list[CatalogEntry],
+                  default_region: str = "") -> tuple[list[Document], list[Problem]]:
     """Documents of one source file; raises IngestError if the file cannot be read at all."""
     loaded = load_source(path, relpath)
     articles = split_articles(loaded.text, markdown=loaded.markdown)
@@ -262,10 +281,10 @@ def ingest_source(path: Path, relpath: str, entries: list[CatalogEntry]) -> tupl
                                     f"{len(articles)} 篇，这些登记未使用",
                                     f"catalog lists article(s) {missing} but the file splits into "
                                     f"{len(articles)}; those entries are unused", "warning"))
-    return [_document(a, by_index.get(a.index), relpath) for a in articles], problems
+    return [_document(a, by_index.get(a.index), relpath, default_region) for a in articles], problems
 
 
-def _document(article: Article, entry: CatalogEntry | None, relpath: str) -> Document:
+def _document(article: Article, entry: CatalogEntry | None, relpath: str, default_region: str = "") -> Document:
     text = article.text
     if entry is None:
         entry = CatalogEntry(doc_id=derived_doc_id(relpath, article.index), file=relpath, index=article.index)
@@ -276,11 +295,63 @@ def _document(article: Article, entry: CatalogEntry | None, relpath: str) -> Doc
         date=entry.date or derived_date(relpath, text),
         source=relpath,
         text=text,
-        region=entry.region or DEFAULT_REGION,
+        region=entry.region or default_region,
         tags=entry.tags,
         byline=article.byline,
         url=entry.url,
     )
+
+
+# ---------------------------------------------------------------- one statute
+
+
+class StatuteProblems(IngestError):
+    """A statute file that cannot be served: every problem with its line."""
+
+    def __init__(self, relpath: str, problems: list[Problem]):
+        first = problems[0]
+        super().__init__(relpath, first.message_zh, first.message_en)
+        self.problems = problems
+
+
+def statute_doc_id(title: str, version_date: str | None) -> str:
+    """Stable id of one version of a statute: the same title and version keep their id
+    wherever the file is moved."""
+    digest = hashlib.sha1(f"{title}\x00{version_date or ''}".encode("utf-8")).hexdigest()[:12]
+    return f"statute-{digest}"
+
+
+def ingest_statute(path: Path, relpath: str) -> tuple[list[Document], list[Problem]]:
+    """The document of one statute file (corpus/statutes/). A file the parser cannot read
+    whole (no articles, duplicated article number, broken history line, unknown kind)
+    raises ``StatuteProblems`` listing each problem with its line; the file is skipped."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(relpath, "无法读取文件", f"cannot read file: {exc.strerror or exc}") from None
+    text, _encoding = decode_text(data, relpath)
+    parsed = parse_statute(text, relpath)
+    warnings = [Problem(relpath, zh, en, "warning", line) for line, zh, en in parsed.warnings]
+    if parsed.problems:
+        raise StatuteProblems(relpath, [Problem(relpath, zh + "，该文件已跳过", en + "; file skipped", "error", line)
+                                        for line, zh, en in parsed.problems] + warnings)
+    doc = Document(
+        doc_id=statute_doc_id(parsed.title, parsed.version_date),
+        title=parsed.title,
+        publisher=parsed.issuer,
+        date=parsed.date,
+        source=relpath,
+        text=parsed.text,
+        region=NATIONAL,
+        tags=(parsed.kind,),
+        statute=parsed.statute,
+        kind=parsed.kind or "",
+        version_date=parsed.version_date or "",
+        version_event=parsed.version_event or "",
+        history=tuple({"date": h.date, "event": h.event, "text": h.text} for h in parsed.history),
+        articles=tuple(parsed.articles),
+    )
+    return [doc], warnings
 
 
 # ---------------------------------------------------------------- the corpus
@@ -323,6 +394,17 @@ def _discover(corpus_dir: Path, entries: list[CatalogEntry]) -> tuple[list[str],
             else:
                 problems.append(Problem(rel, "不支持的文件类型，已跳过（仅支持 .txt .md .pdf）",
                                         "unsupported file type, skipped (only .txt .md .pdf)", "warning"))
+    statutes = corpus_dir / STATUTES_DIR
+    if statutes.is_dir():
+        for path in sorted(statutes.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            rel = path.relative_to(corpus_dir).as_posix()
+            if path.suffix.lower() in STATUTE_SUFFIXES:
+                found.add(rel)
+            else:
+                problems.append(Problem(rel, "法律法规目录只收录 .md 格式的条文文件，已跳过",
+                                        "only .md statute files are read from statutes/; skipped", "warning"))
     missing: dict[str, list[str]] = {}
     for e in entries:
         path = corpus_dir / e.file
@@ -366,8 +448,8 @@ def _recover_interrupted_swap(index_dir: Path) -> None:
 # indexes, and the corpus word lists. A change to any of them rebuilds the index (vectors of
 # unchanged text are still reused from the embedding cache).
 _PIPELINE_CODE = ("loaders.py", "clean.py", "articles.py", "chunking.py", "normalize.py", "lexical.py",
-                  "embedders.py", "dense.py", "indexing.py")
-_PIPELINE_LISTS = ("dictionary.txt", "stopwords.txt", "synonyms.txt")
+                  "embedders.py", "dense.py", "indexing.py", "statutes.py", "documents.py")
+_PIPELINE_LISTS = ("dictionary.txt", "stopwords.txt", "synonyms.txt", "regions.yaml")
 
 
 def pipeline_fingerprint(corpus_dir: Path) -> str:
@@ -393,6 +475,7 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
     _recover_interrupted_swap(index_dir)
 
     entries, catalog_problems, catalog_digest = load_catalog(corpus_dir)
+    default_region = load_regions(corpus_dir).default_region
     entries = [replace(e, file=_resolve_file(corpus_dir, e.file)) for e in entries]
     files, discover_problems = _discover(corpus_dir, entries)
     hashes = {rel: _sha256(corpus_dir / rel) for rel in files}
@@ -432,8 +515,13 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
             status = "unchanged" if docs else "failed"
         else:
             try:
-                docs, source_problems = ingest_source(corpus_dir / rel, rel, file_entries)
+                if _is_statute(rel):
+                    docs, source_problems = ingest_statute(corpus_dir / rel, rel)
+                else:
+                    docs, source_problems = ingest_source(corpus_dir / rel, rel, file_entries, default_region)
                 status = "ingested"
+            except StatuteProblems as exc:
+                docs, status, source_problems = [], "failed", exc.problems
             except IngestError as exc:
                 docs, status = [], "failed"
                 zh, en = exc.message_zh.split("：", 1)[-1], exc.message_en.split(": ", 1)[-1]
@@ -461,7 +549,7 @@ def ingest_corpus(settings, corpus_dir: Path | None = None, progress: bool = Tru
         "sources": new_sources,
         "problems": [p.to_dict() for p in problems],
     }
-    _build_and_swap(documents, new_manifest, settings, index_dir, progress)
+    _build_and_swap(documents, new_manifest, settings, index_dir, progress, corpus_dir)
     report.documents = len(documents)
     return report
 
@@ -484,14 +572,19 @@ def _dedupe(docs: list[Document], earlier: list[Document], rel: str) -> tuple[li
     return out, problems
 
 
-def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress: bool) -> None:
+def _is_statute(relpath: str) -> bool:
+    return relpath.startswith(STATUTES_DIR + "/")
+
+
+def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress: bool,
+                    corpus_dir: Path) -> None:
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     building = index_dir.parent / f".{index_dir.name}.building-{tag}"
     building.mkdir(parents=True)
     try:
         write_documents(building / DOCS_FILE, documents)
         previous = index_dir if index_dir.exists() else None
-        build_search_index(documents, building, settings, previous, progress)
+        build_search_index(documents, building, settings, previous, progress, corpus_dir=corpus_dir)
         # The manifest goes last: an index folder with a manifest is a complete one.
         with (building / MANIFEST_FILE).open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)

@@ -1,12 +1,16 @@
 """Lexical retrieval: jieba tokens (with the domain dictionary and stop words kept in the
 corpus folder) scored by bm25s. bm25s is given token lists, never its own tokenizer, so
-documents and queries are cut the same way."""
+documents and queries are cut the same way.
+
+The word lists are those of the corpus being indexed: ingest copies them into the index
+(``corpus-data/``) and search loads them from there, so a deployment with its own corpus
+folder (``POLICYDESK_CORPUS``) tokenizes with its own dictionary, at build and at query time."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +19,9 @@ from retrieval.normalize import normalize_text
 from policydesk.settings import PROJECT_ROOT
 
 BM25_DIR = "bm25"
-DEFAULT_DICTIONARY = PROJECT_ROOT / "corpus" / "dictionary.txt"
-DEFAULT_STOPWORDS = PROJECT_ROOT / "corpus" / "stopwords.txt"
-DEFAULT_SYNONYMS = PROJECT_ROOT / "corpus" / "synonyms.txt"
+DICTIONARY_FILE, STOPWORDS_FILE, SYNONYMS_FILE = "dictionary.txt", "stopwords.txt", "synonyms.txt"
+CORPUS_LISTS = (DICTIONARY_FILE, STOPWORDS_FILE, SYNONYMS_FILE)
+DEFAULT_LISTS_DIR = PROJECT_ROOT / "corpus"
 
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -33,8 +37,8 @@ class ChineseTokenizer:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self.dictionary = Path(dictionary or DEFAULT_DICTIONARY)
-        self.stopwords_path = Path(stopwords or DEFAULT_STOPWORDS)
+        self.dictionary = Path(dictionary or DEFAULT_LISTS_DIR / DICTIONARY_FILE)
+        self.stopwords_path = Path(stopwords or DEFAULT_LISTS_DIR / STOPWORDS_FILE)
         self._jieba = jieba.Tokenizer()
         self._lock = threading.Lock()
         # dictionary tags: ns = place name, nx = policy topic (in the corpus or not)
@@ -50,7 +54,7 @@ class ChineseTokenizer:
                     self.topics.add(parts[0])
         # colloquial word → the wording the policy texts use (社保 → 社会保险)
         self.synonyms: dict[str, list[str]] = {}
-        synonyms_path = Path(synonyms or DEFAULT_SYNONYMS)
+        synonyms_path = Path(synonyms or DEFAULT_LISTS_DIR / SYNONYMS_FILE)
         if synonyms_path.exists():
             for line in synonyms_path.read_text(encoding="utf-8").splitlines():
                 parts = line.split()
@@ -86,9 +90,27 @@ class ChineseTokenizer:
         return words + [c for w in words for c in self.synonyms.get(w, ())]
 
 
-@lru_cache(maxsize=4)
-def get_tokenizer(dictionary: str | None = None, stopwords: str | None = None) -> ChineseTokenizer:
-    return ChineseTokenizer(Path(dictionary) if dictionary else None, Path(stopwords) if stopwords else None)
+_tokenizers: dict[str, ChineseTokenizer] = {}
+_tokenizers_lock = threading.Lock()
+
+
+def get_tokenizer(lists_dir: Path | str | None = None) -> ChineseTokenizer:
+    """The tokenizer of the word lists in ``lists_dir`` (a corpus folder or an index's
+    ``corpus-data/``; default: the repository's corpus). One instance per distinct
+    content, so an index swapped in with new lists gets a new tokenizer."""
+    base = Path(lists_dir) if lists_dir is not None else DEFAULT_LISTS_DIR
+    paths = [base / name for name in CORPUS_LISTS]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"\x00absent")
+    key = digest.hexdigest()
+    with _tokenizers_lock:
+        tokenizer = _tokenizers.get(key)
+        if tokenizer is None:
+            tokenizer = ChineseTokenizer(*paths)
+            _tokenizers[key] = tokenizer
+        return tokenizer
 
 
 class LexicalIndex:
@@ -106,7 +128,10 @@ class LexicalIndex:
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
         import bm25s
 
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        # b = 0.5 (less length normalisation than the usual 0.75): statute chunks are short
+        # articles and news chunks long paragraphs; at 0.75 a one-line article outscored the
+        # paragraph that answers (dev sets: R@1 +0.05, statute set unchanged).
+        retriever = bm25s.BM25(k1=1.2, b=0.5)
         retriever.index([t if t else [""] for t in token_lists], show_progress=False)
         return cls(retriever)
 

@@ -1,16 +1,23 @@
 """Hybrid search over the index built by ``retrieval.indexing``, and the decision whether
 the corpus covers a question at all.
 
-Ranking: BM25 (jieba tokens) and dense (e5 vectors in Chroma) each score the chunks; the
-fused score is ``LEXICAL_WEIGHT * bm25 / max_bm25 + (1 - LEXICAL_WEIGHT) * min-max scaled
-cosine`` over the candidates. Measured on the dev sets (eval/dev-own.yaml + shared
-dev.yaml, 79 evidence questions, prototype corpus): BM25 alone R@1 0.85, dense alone 0.77,
-RRF 1:1 0.85 (many ties), RRF with dense weight 0.5 0.87, this mix at 0.6 0.90 (R@3 0.97).
+Ranking: BM25 (jieba tokens, colloquial words expanded to the statutes' wording; a statute
+chunk is indexed with its statute name and headings) and dense (e5 vectors) each score the
+chunks; the fused score is ``LEXICAL_WEIGHT * bm25 / max_bm25 + (1 - LEXICAL_WEIGHT) *
+min-max scaled dense`` over the candidates, where a chunk's dense score mixes the cosine of
+the whole chunk (Chroma) with the best cosine of one of its clauses (a 款, an item or a
+sentence: a citizen's question is usually about one clause of an article). Two priors
+follow: a chunk of a local document (the deployment's own region) gains ``LOCAL_PRIOR``
+over national law, so the local rule leads when both answer; a chunk stating the kind of
+fact the question asks for (an amount, a time limit) gains ``ANSWER_TYPE_PRIOR``. A
+question naming an article (劳动合同法第四十七条) gets that article first.
 
+Measured figures are in README.md; the tuning notes sit next to the constants below.
 Declining: see ``Searcher.assess``.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,17 +31,44 @@ from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
 from retrieval.extract import select_sentences
-from retrieval.indexing import read_chunks, read_search_manifest, read_sentence_vectors
+from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
+from retrieval.regions import NATIONAL, Regions, load_regions
 
 LEXICAL_WEIGHT = 0.6
 DENSE_CANDIDATES = 50  # how many nearest chunks Chroma returns before fusion
 LEXICAL_CANDIDATES = 50
+CLAUSE_WEIGHT = 0.5    # share of the best clause's cosine in a chunk's dense score
+LOCAL_PRIOR = 0.3      # added to the fused score of a local (non-national) document's chunk
+ANSWER_TYPE_PRIOR = 0.1  # added when the chunk states the kind of fact asked for
 
-# Places in Shanxi: a question about them is still about the province's policy.
-SHANXI_PLACES = frozenset({"山西", "山西省", "太原", "大同", "阳泉", "长治", "晋城", "朔州", "晋中",
-                           "运城", "忻州", "临汾", "吕梁", "全省", "我省", "本省"})
+# The kind of fact a question asks for, and how a text states one (question-answer typing).
+_NUM = "[0-9一二三四五六七八九十百千万两半]"
+ANSWER_TYPES = (
+    (re.compile(r"多少钱|多少元|多少|几块|金额|标准是|怎么算|咋算|如何计算|几倍|多少倍|比例|百分之"),
+     re.compile(rf"{_NUM}+(?:元|倍)|百分之|%|{_NUM}+个月(?:的)?(?:本人)?工资|{_NUM}+个月的")),
+    (re.compile(r"多久|多长时间|多长|几天|几个月|几年|期限|时限|时效|多少天|什么时候|啥时候|哪天|几号|几个?小时|多少小时"),
+     re.compile(rf"{_NUM}+(?:个)?(?:日|天|月|年|小时|周|工作日)(?:内|以内|以上|之内)?|之日起|期满|期间")),
+)
+# Questions asking for one figure (an amount, a rate, an age, a number of days …), and how
+# a text states a figure of that kind. A question asking for a figure that none of the top
+# passages states is not answered by the corpus even when the topic is there: the law
+# leaves 失业保险金的标准, 最低工资, 低保标准, 公积金贷款利率 … to provinces or other bodies.
+_BOUND = r"不得超过|不超过|不得低于|不低于|最高不|最低不"
+FIGURE_QUESTIONS = (
+    ("amount", re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|补多少|赔多少|贷多少|多少万|涨了多少|"
+                          r"每月.{0,6}多少|一个月.{0,4}多少|标准是多少|利率|额度"),
+     re.compile(rf"{_NUM}+(?:元|万元|倍)|百分之|%|‰|{_NUM}+个月(?:的)?(?:本人)?(?:工资|缴费工资)|{_NUM}+个月的|{_BOUND}")),
+    ("percent", re.compile(r"百分之几|百分之多少|比例是多少|多少比例|几成|百分比"),
+     re.compile(rf"百分之|%|‰|{_NUM}+倍|{_NUM}成|{_BOUND}")),
+    ("age", re.compile(r"多少岁|几岁|多大岁数|多大年龄|年龄.{0,4}多少"), re.compile(rf"{_NUM}+(?:周岁|岁)|{_BOUND}")),
+    ("days", re.compile(r"几天|多少天"), re.compile(rf"{_NUM}+(?:天|日|个工作日)|{_BOUND}")),
+    ("months", re.compile(r"几个月|多少个月"), re.compile(rf"{_NUM}+(?:个月|年)|{_BOUND}")),
+    ("grades", re.compile(r"几档|哪几档|多少档"), re.compile(rf"{_NUM}+(?:档|个档次)")),
+)
+# A question naming an article: 劳动合同法第四十七条, 《失业保险条例》第17条.
+_ARTICLE_ASKED = re.compile(r"《?([\u4e00-\u9fff（）()]{2,40}?)》?第([〇零一二三四五六七八九十百千两0-9]+)条(之[一二三四五六七八九十])?")
 
 
 @dataclass
@@ -98,7 +132,8 @@ class Searcher:
     """Loads the index once; thread-safe for searching."""
 
     def __init__(self, index_dir: Path, manifest: dict, documents: list[Document], chunks: list[Chunk],
-                 lexical: LexicalIndex, dense: DenseStore, embedder):
+                 lexical: LexicalIndex, dense: DenseStore, embedder, corpus_data: Path | None = None,
+                 served_regions: tuple[str, ...] | None = None):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
@@ -107,12 +142,33 @@ class Searcher:
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
-        self.tokenizer = get_tokenizer()
+        # the word lists and regions the index was built with (older indexes: the corpus's)
+        data_dir = self.index_dir / CORPUS_DATA
+        if not data_dir.is_dir():
+            data_dir = corpus_data
+        self.tokenizer = get_tokenizer(data_dir)
+        self.regions: Regions = load_regions(data_dir)
+        self.served_places = self.regions.served_places(served_regions)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
+        # clause vectors stacked per chunk, for the best-clause part of the dense score
+        rows, owners = [], []
+        for i, c in enumerate(chunks):
+            for a, b in c.sentences:
+                vec = self.sentence_vectors.get((c.doc_id, a, b))
+                if vec is not None:
+                    rows.append(vec)
+                    owners.append(i)
+        self._clause_matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 1), np.float32)
+        self._clause_owner = np.asarray(owners, dtype=np.int64)
+        self._local = np.asarray([self.documents[c.doc_id].region != NATIONAL for c in chunks], dtype=bool)
+        self._answer_types: dict[str, np.ndarray] = {}
+        self._statute_names = self._names_of_statutes()
         self._corpus_text = "\n".join(d.text + "\n" + d.title for d in documents)
+        # what local documents (not national law) mention: a place named there is covered
+        self._local_text = "\n".join(d.text + "\n" + d.title for d in documents if d.region != NATIONAL)
 
     # -- loading ----------------------------------------------------------------------------
     @classmethod
@@ -133,7 +189,9 @@ class Searcher:
         else:
             client = open_client(_ServerSettings(None), index_dir)
         dense = DenseStore(client, manifest["collection"], embedder, create=False)
-        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder)
+        return cls(index_dir, manifest, documents, chunks, lexical, dense, embedder,
+                   corpus_data=getattr(settings, "corpus_dir", None),
+                   served_regions=getattr(settings, "regions", None))
 
     def is_stale(self) -> bool:
         """True when a new ingest swapped another index in (build id changed on disk)."""
@@ -180,7 +238,7 @@ class Searcher:
 
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int = 5) -> list[Passage]:
-        """The ``k`` best chunks for ``query`` by weighted reciprocal rank fusion."""
+        """The ``k`` best chunks for ``query`` (see the module docstring for the scoring)."""
         query = normalize_text(query)
         if not query or not self.chunks:
             return []
@@ -196,11 +254,81 @@ class Searcher:
             idx = self.chunk_index.get(chunk_id)
             if idx is not None and idx not in dense_rank:
                 dense_rank[idx], dense_score[idx] = r, sim
+        dense_score = self._with_clauses(query, dense_score)
 
         fused = fuse_scores(lex_scores, lex_order[:LEXICAL_CANDIDATES], dense_score)
-        order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))[:k]
+        self._apply_priors(query, fused)
+        order = sorted(fused, key=lambda i: (-fused[i], dense_rank.get(i, 10**9), i))
+        named = self.articles_named(query)
+        if named:
+            order = named + [i for i in order if i not in named]
+            for i in named:
+                fused.setdefault(i, max(fused.values(), default=1.0))
+        order = order[:k]
         return [self._passage(i, fused[i], lex_rank.get(i), dense_rank.get(i), float(lex_scores[i]),
                               dense_score.get(i, 0.0)) for i in order]
+
+    def _with_clauses(self, query: str, chunk_sims: dict[int, float]) -> dict[int, float]:
+        """Dense score per chunk: ``CLAUSE_WEIGHT`` × its best clause's cosine + the rest ×
+        the chunk's own cosine. Chunks whose clauses are among the nearest but that Chroma
+        did not return take the lowest returned chunk cosine for their own part."""
+        if not len(self._clause_owner):
+            return chunk_sims
+        sims = self._clause_matrix @ self.query_vector(query)
+        best = np.full(len(self.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._clause_owner, sims)
+        floor = min(chunk_sims.values()) if chunk_sims else float(sims.min())
+        candidates = set(chunk_sims) | {int(i) for i in np.argsort(-best)[:DENSE_CANDIDATES]}
+        out = {}
+        for i in candidates:
+            own = chunk_sims.get(i, floor)
+            out[i] = own if best[i] < 0 else CLAUSE_WEIGHT * float(best[i]) + (1 - CLAUSE_WEIGHT) * own
+        return out
+
+    def _apply_priors(self, query: str, fused: dict[int, float]) -> None:
+        wanted = [shape for asks, shape in ANSWER_TYPES if asks.search(query)]
+        for shape in wanted:
+            if shape.pattern not in self._answer_types:
+                self._answer_types[shape.pattern] = np.asarray([bool(shape.search(c.text)) for c in self.chunks])
+        for i in fused:
+            if fused[i] <= 0:
+                continue
+            bonus = LOCAL_PRIOR if self._local[i] else 0.0
+            if any(self._answer_types[shape.pattern][i] for shape in wanted):
+                bonus += ANSWER_TYPE_PRIOR
+            fused[i] += bonus
+
+    def _names_of_statutes(self) -> dict[str, list[str]]:
+        """Every way a question may name an ingested statute → its doc_ids (full title,
+        short title, 《》 form)."""
+        names: dict[str, list[str]] = {}
+        for d in self.documents.values():
+            if d.statute:
+                for name in {d.title, d.statute.strip("《》")}:
+                    names.setdefault(name, []).append(d.doc_id)
+        return names
+
+    def articles_named(self, query: str) -> list[int]:
+        """Chunks of an article the question names by statute and number (newest version
+        first), e.g. 劳动合同法第四十七条 or 《失业保险条例》第17条."""
+        from retrieval.statutes import article_ordinal
+
+        out: list[int] = []
+        for m in _ARTICLE_ASKED.finditer(query):
+            name, ordinal = m.group(1), article_ordinal(m.group(2))
+            sub = article_ordinal(m.group(3)[1:]) if m.group(3) else 0
+            doc_ids = next((ids for n, ids in sorted(self._statute_names.items(), key=lambda kv: -len(kv[0]))
+                            if name.endswith(n)), None)
+            if not doc_ids or ordinal is None:
+                continue
+            docs = sorted((self.documents[i] for i in doc_ids), key=lambda d: d.version_date, reverse=True)
+            for doc in docs[:1]:
+                article = next((a for a in doc.articles if a.ordinal == ordinal and a.sub == sub), None)
+                if article is None:
+                    continue
+                out += [i for i, c in enumerate(self.chunks)
+                        if c.doc_id == doc.doc_id and article.start <= c.start < article.end and i not in out]
+        return out
 
     def _passage(self, idx, score, lrank, drank, lscore, dscore) -> Passage:
         chunk = self.chunks[idx]
@@ -237,6 +365,8 @@ class Searcher:
         topics_present = [t for t in dict.fromkeys(outside_terms)
                           if t in self.tokenizer.topics and self._mentioned(t)]
         unknown = [t for t in tokens if t not in self.lexical.vocab and len(t) >= 2]
+        asked = [(name, shape) for name, asks, shape in FIGURE_QUESTIONS if asks.search(query)]
+        stated = [name for name, shape in asked if any(shape.search(p.text) for p in passages[:3])]
         sims = sorted((p.dense_score for p in passages), reverse=True)
         top = sims[0] if sims else 0.0
         background = self._background_similarity(query)
@@ -250,19 +380,28 @@ class Searcher:
             "foreign_places": foreign,
             "topics_absent": topics_absent,
             "topics_present": topics_present,
+            "figure_asked": [name for name, _ in asked],
+            "figure_stated": stated,
         }
 
     def foreign_places(self, query: str) -> list[str]:
-        """Places outside Shanxi named in the query that no document mentions (上海, 北京…)."""
-        places = [w for w in self.tokenizer.words(normalize_text(query)) if w in self.tokenizer.places]
-        return [p for p in places if p not in SHANXI_PLACES and p not in self._corpus_text]
+        """Places named in the query (dictionary tag ns) outside the regions served
+        (regions.yaml) that no local document mentions: 上海, 北京 … for a Shanxi desk."""
+        words = self.tokenizer.words(normalize_text(query))
+        if any(w in self.served_places for w in words):
+            return []  # 从太原换到北京上班: a question from here about there is ours
+        places = [w for w in words if w in self.tokenizer.places]
+        return [p for p in places if p not in self.served_places and p not in self._local_text]
 
-    def _mentioned(self, term: str) -> bool:
-        """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not."""
+    def _mentioned(self, term: str, through_synonyms: bool = True) -> bool:
+        """A topic is in the corpus when its words are: 就业歧视 is (就业 … 歧视), 公租房 is not;
+        a colloquial word is when the wording it stands for is (年假 → 年休假)."""
         if term in self._corpus_text:
             return True
         parts = [w for w in self.tokenizer.words(term) if w != term and len(w) >= 2]
-        return bool(parts) and all(w in self._corpus_text for w in parts)
+        if parts and all(w in self._corpus_text for w in parts):
+            return True
+        return through_synonyms and any(self._mentioned(c, False) for c in self.tokenizer.synonyms.get(term, ()))
 
     def _background_similarity(self, query: str) -> float:
         """Mean cosine of the query to its 50 nearest chunks: e5 gives every Chinese pair a
@@ -281,6 +420,9 @@ class Searcher:
         if f["topics_absent"] and not f["topics_present"]:
             # 医保报销, 公租房: a policy topic that no document mentions
             return Coverage(False, 0.0, "topic_not_in_corpus", f)
+        if f["figure_asked"] and not f["figure_stated"]:
+            # 山西失业金每月发多少钱: the topic is there, the figure asked for is not
+            return Coverage(False, 0.0, "figure_not_stated", f)
         confidence = coverage_confidence(f)
         covered = confidence >= DECLINE_THRESHOLD
         return Coverage(covered, confidence, "covered" if covered else "low_confidence", f)
@@ -302,20 +444,26 @@ def fuse_scores(lex_scores: np.ndarray, lex_candidates: list[int], dense_score: 
     return fused
 
 
-# Decline calibration, chosen on eval/dev-own.yaml + shared dev.yaml (22 out-of-scope, 79
-# answerable questions). Two rules come first: a place outside Shanxi (北京的消费券), and a
-# policy topic from the domain dictionary (tag nx) that no document mentions while no
-# mentioned topic is asked about (医保报销, 公租房, 养老金). Everything else is scored:
-#   confidence = ½ · dense peak scaled to [DENSE_FLOOR, DENSE_CEIL] + ½ · IDF share of the
-#                query's words found in the top passages.
-# Before the rules, out-of-scope questions scored 0.21–0.58 and answerable ones 0.42–1.0
-# (colloquial wording such as 老板/公司/商量 lowers word coverage). With the synonym table
-# the answerable minimum rose to 0.58. DECLINE_THRESHOLD = 0.55 declines every unlisted
-# out-of-scope question of the dev sets scoring like chit-chat (≤ 0.53) and no answerable
-# one; raising it trades wrong answers for false declines of colloquial questions (at
-# 0.65, 11 of 79 answerable questions would be declined), lowering it the other way.
-DENSE_FLOOR, DENSE_CEIL = 0.78, 0.88
-DECLINE_THRESHOLD = 0.55
+# Decline calibration, re-derived for the corpus with the 26 statutes (≈1,400 articles) on
+# eval/statutes.yaml, eval/dev-own.yaml and the shared dev.yaml (251 answerable questions,
+# 57 out of scope). Rules come first, each on what the question names:
+#   - a place outside the regions served (regions.yaml) and no served place (上海的失业金);
+#   - a policy topic (dictionary tag nx) that no document mentions, directly or through the
+#     wording its colloquial form stands for (年假 → 年休假 is mentioned, 公租房 is not),
+#     while no mentioned topic is asked about;
+#   - a figure asked for (多少钱, 百分之几, 几天, 多少岁 …) that none of the top three
+#     passages states (the law leaves 失业保险金的标准, 最低工资, 低保标准 to provinces):
+#     on the sets this declines 12 of 20 such near misses and no answerable question.
+# Everything else is scored: confidence = ½ · dense peak scaled to [DENSE_FLOOR, DENSE_CEIL]
+# + ½ · IDF share of the question's words found in the top passages. With 1,400 articles
+# the dense peak of any Chinese question rose (answerable 0.85–0.94, chit-chat 0.83–0.86),
+# so the scale moved up from 0.78–0.88. What the score still separates is chit-chat
+# (红烧肉怎么做, 明天会下雨吗: ≤ 0.27) from questions on the corpus's subjects: answerable
+# ones score ≥ 0.31 except one typo'd question (仲采…, 0.11). Near misses worded with
+# corpus vocabulary (男的陪产假能休几天, 0.37–0.9) are not separable by this score and are
+# left to the rules above; DECLINE_THRESHOLD sits between the two groups.
+DENSE_FLOOR, DENSE_CEIL = 0.84, 0.92
+DECLINE_THRESHOLD = 0.29
 
 
 def coverage_confidence(f: dict) -> float:

@@ -13,6 +13,10 @@ from assistant.service import reset_assistant
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "sources" / "2022-12-30_shanxi-newspaper-page_employment-relief.txt"
 ARTIFACTS = ROOT / "test-artifacts"
+# Vectors are shared by every build of a test session and across sessions (the corpus with
+# the statutes takes minutes to embed cold): the developer's POLICYDESK_EMBED_CACHE when
+# set, else a folder under the project's (git-ignored) .policydesk/.
+EMBED_CACHE = os.environ.get("POLICYDESK_EMBED_CACHE") or str(ROOT / ".policydesk" / "embed-cache")
 
 # Tests must never reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -34,6 +38,7 @@ def temp_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("POLICYDESK_HOME", str(home))
     monkeypatch.setenv("POLICYDESK_CORPUS", str(ROOT / "corpus"))
+    monkeypatch.setenv("POLICYDESK_EMBED_CACHE", EMBED_CACHE)
     _reset_caches()
     yield home
     _reset_caches()
@@ -49,11 +54,13 @@ def built_home(tmp_path_factory):
     from policydesk.settings import Settings
     from retrieval.ingest import ingest_corpus
 
+    from dataclasses import replace
+
     home = tmp_path_factory.mktemp("built-home")
     old = os.environ.get("POLICYDESK_HOME")
     os.environ["POLICYDESK_HOME"] = str(home)
     try:
-        settings = Settings.from_env()
+        settings = replace(Settings.from_env(), embed_cache=Path(EMBED_CACHE), corpus_dir=ROOT / "corpus")
         report = ingest_corpus(settings, ROOT / "corpus", progress=False)
         assert report.ok, report.to_dict()
     finally:

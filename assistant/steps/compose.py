@@ -7,6 +7,7 @@ from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
 from assistant.calc_fields import field_specs
 from assistant.render import block
 from calculators.rules import statute_citations
+from policydesk.citation import citation_label
 
 MAX_SENTENCES = 3
 
@@ -22,7 +23,7 @@ def run(answer, ctx):
         answer.finish(CALCULATED, blocks=blocks, citations=citations)
     elif ctx.route == "follow_up":
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
-        rules, citations = compose_statutes(ctx.understanding.intent, citations)
+        rules, citations = compose_statutes(ctx.understanding.intent, citations, ctx)
         answer.follow_up = follow_up_question(ctx)
         answer.finish(NEEDS_MORE_INFO, blocks=body + rules, citations=citations)
     elif ctx.route == "search":
@@ -45,32 +46,53 @@ def follow_up_question(ctx) -> str:
     return ask
 
 
-def compose_statutes(name: str, citations: list[dict]) -> tuple[list[dict], list[dict]]:
+def compose_statutes(name: str, citations: list[dict], ctx) -> tuple[list[dict], list[dict]]:
     """While we wait for the missing fact, quote the national law the calculator applies
-    (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered."""
+    (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered.
+    The wording is cut from the ingested statute; an article already quoted is not repeated."""
     blocks, citations = [], list(citations)
-    for c in statute_citations(name.replace("-", "_")):
+    for c in ctx.services.calculators.resolve(statute_citations(name.replace("-", "_")), ctx.today):
+        if not c.get("quote") or any(q.get("doc_id") == c.get("doc_id") and q.get("start", -1) <= c["start"]
+                                     and c["end"] <= q.get("end", -1) for q in citations):
+            continue
         citations.append(c)
-        text = messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"], text=c["text"])
+        text = messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"], text=c["quote"])
         blocks.append(block("statute", text, [len(citations)]))
     return blocks, citations
 
 
 def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
+    """The chosen quotes, each with its marker. A quote of national law is named by its
+    article (《劳动合同法》第四十七条（2012-12-28 修正）); when local policy and national law
+    both answer, the local rule leads and the articles follow as its national basis."""
     quotes = ctx.services.searcher.select_sentences(answer.normalized, ctx.passages,
                                                      max_sentences=MAX_SENTENCES)
-    citations = [q.to_dict() for q in quotes]
-    used_ids = {(c["doc_id"]) for c in citations}
+    local = [q.to_dict() for q in quotes if not q.statute]
+    national = [q.to_dict() for q in quotes if q.statute]
+    citations = local + national
     for p in answer.passages:
         c = p["citation"]
         p["used"] = any(c["doc_id"] == q["doc_id"] and c["start"] <= q["start"] and q["end"] <= c["end"]
                         for q in citations)
     if not citations:
         return [block("notice", messages.DECLINED)], []
-    first = citations[0]
-    lead = (messages.SOURCE_LEAD_MULTI if len(used_ids) > 1 else messages.SOURCE_LEAD).format(
-        title=first["title"], publisher=first["publisher"], date=first["date"])
-    return [block("lead", lead)] + [block("quote", c["quote"], [i]) for i, c in enumerate(citations, 1)], citations
+    blocks: list[dict] = []
+    if local:
+        first = local[0]
+        lead = messages.SOURCE_LEAD_MULTI if len({c["doc_id"] for c in local}) > 1 else messages.SOURCE_LEAD
+        blocks.append(block("lead", lead.format(title=first["title"], publisher=first["publisher"],
+                                                date=first["date"])))
+        blocks += [block("quote", c["quote"], [i]) for i, c in enumerate(local, 1)]
+        if national:
+            blocks.append(block("lead", messages.NATIONAL_BASIS))
+    for i, c in enumerate(national, len(local) + 1):
+        if not local and i == 1:
+            blocks.append(block("lead", messages.LABEL_LEAD.format(label=citation_label(c))))
+            blocks.append(block("quote", c["quote"], [i]))
+        else:
+            blocks.append(block("statute", messages.LABELLED_QUOTE.format(label=citation_label(c), quote=c["quote"]),
+                                [i]))
+    return blocks, citations
 
 
 def compose_calculation(result: dict) -> tuple[list[dict], list[dict]]:

@@ -19,7 +19,7 @@ def test_every_parameter_has_unit_label_reference_and_dated_values():
         assert p.label.strip(), name
         assert p.unit in rules.UNIT_ZH, f"{name}: unknown unit {p.unit}"
         assert ("doc_id" in p.reference and p.reference["quote"]) or \
-            ("statute" in p.reference and p.reference["text"]), name
+            ("statute" in p.reference and p.reference["article"]), name
         for key, _entry in p.values:
             assert isinstance(key, dt.date), name
 
@@ -38,12 +38,49 @@ def test_every_corpus_quote_exists_verbatim_in_the_cleaned_corpus(built_home):
     assert checked >= 20
 
 
-def test_statute_references_carry_the_article_wording():
-    statutes = [r for _, r in all_references() if "statute" in r]
-    assert {(r["statute"], r["article"]) for r in statutes} == {
+def _statute_articles() -> dict:
+    """{(《short title》, 第N条): article text} of every statute file in corpus/statutes/,
+    read with the ingest's own parser (calculators never import retrieval; the test may)."""
+    from pathlib import Path
+
+    from retrieval.statutes import parse_statute
+
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    out = {}
+    for path in sorted((root / "statutes").rglob("*.md")):
+        parsed = parse_statute(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix())
+        for article in parsed.articles:
+            out[(parsed.statute, article.number)] = parsed.text[article.start:article.end]
+    return out
+
+
+def test_every_statute_reference_names_an_article_of_the_corpus_and_its_phrase_is_verbatim():
+    articles = _statute_articles()
+    refs = [(where, r) for where, r in all_references() if "statute" in r]
+    assert {(r["statute"], r["article"]) for _, r in refs} >= {
         ("《失业保险条例》", "第十四条"), ("《失业保险条例》", "第十七条"), ("《劳动合同法》", "第十九条")}
-    for r in statutes:
-        assert len(r["text"]) > 40
+    for where, r in refs:
+        key = (r["statute"], r["article"])
+        assert key in articles, f"{where}: no {key[0]}{key[1]} in corpus/statutes"
+        if r.get("phrase"):
+            assert r["phrase"] in articles[key], f"{where}: phrase not verbatim in {key[0]}{key[1]}: {r['phrase']}"
+    assert not (rules.RULES_DIR / "statutes.yaml").exists()  # no typed copy of any statute
+
+
+def test_a_retyped_phrase_is_caught():
+    """The wording once typed from memory for 第十七条 is not the law's."""
+    articles = _statute_articles()
+    text = articles[("《失业保险条例》", "第十七条")]
+    assert "累计缴费时间满1年不足5年的" in text
+    assert "累计缴费满1年不足5年" not in text
+
+
+def test_a_statute_reference_must_name_statute_and_article(tmp_path):
+    (tmp_path / "x.yaml").write_text(
+        "x.rate:\n  label: 测试\n  unit: month\n  reference: {statute: 劳动合同法, article: 19}\n"
+        "  values: {2020-01-01: 5}\n", encoding="utf-8")
+    with pytest.raises(RuleError):
+        rules.parameters(tmp_path)
 
 
 @pytest.mark.parametrize("name", sorted(parameters()))
@@ -69,7 +106,6 @@ def test_param_returns_value_reference_and_date_key():
 
 
 def test_a_null_value_ends_a_rule(tmp_path):
-    (tmp_path / "statutes.yaml").write_text("{}", encoding="utf-8")
     (tmp_path / "benefit_programs.yaml").write_text("{}", encoding="utf-8")
     (tmp_path / "x.yaml").write_text(
         "x.rate:\n  label: 测试\n  unit: yuan\n  reference: {doc_id: d, quote: q}\n"
@@ -80,7 +116,6 @@ def test_a_null_value_ends_a_rule(tmp_path):
 
 
 def test_a_parameter_without_reference_is_rejected(tmp_path):
-    (tmp_path / "statutes.yaml").write_text("{}", encoding="utf-8")
     (tmp_path / "benefit_programs.yaml").write_text("{}", encoding="utf-8")
     (tmp_path / "x.yaml").write_text(
         "x.rate:\n  label: 测试\n  unit: yuan\n  reference: {}\n  values: {2020-01-01: 5}\n",

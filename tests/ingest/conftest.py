@@ -30,7 +30,7 @@ def search_index_calls(monkeypatch):
 
     calls: list[dict] = []
 
-    def fake_build(documents, out_dir, settings, previous_dir, progress):
+    def fake_build(documents, out_dir, settings, previous_dir, progress, corpus_dir=None):
         calls.append({"doc_ids": [d.doc_id for d in documents], "out_dir": Path(out_dir),
                       "previous_dir": previous_dir})
         (Path(out_dir) / "search-index.marker").write_text("built", encoding="utf-8")
@@ -64,6 +64,7 @@ def make_corpus(tmp_path):
         (corpus / "sources").mkdir(parents=True)
         if with_seed:
             shutil.copy(SEED, corpus / "sources" / "seed.txt")
+            shutil.copy(ROOT / "corpus" / "regions.yaml", corpus / "regions.yaml")  # default region 山西
         for rel, content in (files or {}).items():
             path = corpus / rel
             path.parent.mkdir(parents=True, exist_ok=True)

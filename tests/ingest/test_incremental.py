@@ -48,7 +48,7 @@ def test_changing_one_file_redoes_only_that_file(make_corpus, settings, search_i
     (corpus / GUIDE).write_text(GUIDE_TEXT.replace("求职创业补贴", "求职创业补贴，每人 1000 元"), encoding="utf-8")
     seen = []
     real = ingest.ingest_source
-    monkeypatch.setattr(ingest, "ingest_source", lambda path, rel, entries: seen.append(rel) or real(path, rel, entries))
+    monkeypatch.setattr(ingest, "ingest_source", lambda path, rel, *rest: seen.append(rel) or real(path, rel, *rest))
     report = ingest_corpus(settings, corpus, progress=False)
     assert seen == [GUIDE]
     assert _statuses(report) == {"sources/seed.txt": "unchanged", GUIDE: "ingested"}
@@ -96,7 +96,7 @@ def test_failing_build_keeps_the_previous_index(make_corpus, settings, monkeypat
     before = {p.name: p.read_bytes() for p in settings.index_dir.iterdir()}
     (corpus / GUIDE).write_text(GUIDE_TEXT + "\n新增一段。\n", encoding="utf-8")
 
-    def broken_build(documents, out_dir, settings, previous_dir, progress):
+    def broken_build(documents, out_dir, settings, previous_dir, progress, corpus_dir=None):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ingest, "build_search_index", broken_build)
