@@ -56,6 +56,17 @@ def plain_text(blocks: list[dict], follow_up: str | None = None) -> str:
     return f"{body}\n\n{prefix}{follow_up}"
 
 
+def shown_text(record: dict) -> str:
+    """What a screen shows before 展开: the blocks not marked ``more``, with the follow-up
+    question. When a rewrite replaced the text, the whole text said is shown."""
+    blocks = record.get("blocks") or []
+    text = record.get("answer") or ""
+    follow_up = record.get("follow_up")
+    if not blocks or plain_text(blocks, follow_up) != text:
+        return text
+    return plain_text([b for b in blocks if not b.get("more")], follow_up)
+
+
 # -- citations --------------------------------------------------------------------------------
 def citation_label(c: dict) -> str:
     """Where a citation comes from: 《标题》（发布单位，日期） or, for national law,

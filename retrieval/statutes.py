@@ -23,11 +23,15 @@ gap after an article number or heading number as one ASCII space.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from retrieval.normalize import chinese_to_int
+from policydesk.numerals import cn_to_int
+
+# Article numbers repeat across thousands of files (a law library): each numeral read once.
+chinese_to_int = lru_cache(maxsize=4096)(cn_to_int)
 
 _NUMERAL = "〇零一二三四五六七八九十百千两0-9０-９"
 _SPACE = " \t\u3000\u00a0"
