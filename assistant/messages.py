@@ -39,11 +39,12 @@ SOURCE_LEAD = "根据《{title}》（{publisher}，{date}）："
 SOURCE_LEAD_MULTI = "根据《{title}》（{publisher}，{date}）等政策文件："
 LABEL_LEAD = "根据{label}："                 # {label}: policydesk.citation.citation_label
 LABELLED_QUOTE = "{label}：“{quote}”"
+SOURCE_LINE = "——{label}"                  # under the answer line: where it is quoted from
 NATIONAL_BASIS = "国家法律依据："
 NEXT_STEP = "办理方式："
 FOLLOW_UP_PREFIX = "为了帮您准确计算，还需要了解："
 BAD_SLOT = "您提供的{label}有误：{problem}。"
-ASSUMED = "以下按您{conditions}的情况计算（如不符合，请告诉我）："
+ASSUMED = "以上按您{conditions}的情况计算（如不符合，请告诉我）。"
 CONFIRM_PREFIX = "请确认："
 STATUTE_QUOTE = "依据{statute}{article}：“{text}”"
 

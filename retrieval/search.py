@@ -30,7 +30,7 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
-from retrieval.extract import select_sentences
+from retrieval.extract import answer_line, select_sentences
 from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, read_sentence_vectors
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
@@ -340,6 +340,10 @@ class Searcher:
 
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
         return select_sentences(query, passages, max_sentences, searcher=self)
+
+    def answer_line(self, query: str, citation):
+        """(the clause citation that states the answer, its score): retrieval.clauses."""
+        return answer_line(normalize_text(query), citation, searcher=self)
 
     # -- declining --------------------------------------------------------------------------
     def features(self, query: str, passages: list[Passage]) -> dict:
