@@ -243,9 +243,16 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         query = check_question(q, "q")
         return SafeJSONResponse(mask_obj(get_assistant().search(query, k=k)))
 
+    @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项",
+             responses={200: {"description": "每个计算器的名称、说明、输入项（类型、单位、是否必填、取值范围、选项）和结果项"}})
+    def calculators_list():
+        return {"calculators": [spec.to_dict() for spec in CALCULATORS.values()]}
+
     @app.post("/api/calculators/{name}", tags=["api"], summary="运行规则计算器",
               responses={200: {"description": "与 `policydesk calc NAME --json` 相同的结果"},
-                         404: {"model": ErrorOut}, **ERRORS})
+                         404: {"model": ErrorOut}, **ERRORS},
+              openapi_extra={"requestBody": {"content": {"application/json": {"schema": {
+                  "oneOf": [calculator_schema(spec) for spec in CALCULATORS.values()]}}}}})
     def calculate(request: Request, name: str,
                   inputs: dict[str, Any] = Body(default_factory=dict,
                                                 examples=[{"category": "tekun", "date": "2023-01-15"}])):
@@ -258,18 +265,10 @@ def create_app(settings: Settings | None = None, *, get_assistant: Callable | No
         if key not in CALCULATORS:
             return SafeJSONResponse(error_body(M.UNKNOWN_CALCULATOR, field="name", name=name[:40],
                                            names="、".join(sorted(CALCULATORS))), status_code=404)
-        return SafeJSONResponse(mask_obj(get_assistant().calculate(key, inputs)))
-
-    @app.get("/api/calculators", tags=["api"], summary="计算器及其输入项（含取值范围）",
-             responses={200: {"description": "每个计算器的名称、说明和输入项：类型、是否必填、取值范围"}})
-    def calculators_list():
-        out = []
-        for spec in CALCULATORS.values():
-            d = spec.to_dict()
-            for f, fd in zip(spec.fields, d["fields"]):
-                fd["range_zh"] = f.range_zh
-            out.append({k: v for k, v in d.items() if k != "output_keys"})
-        return {"calculators": out}
+        try:
+            return SafeJSONResponse(mask_obj(get_assistant().calculate(key, inputs)))
+        except InputError as exc:   # a calculator input that fails its field's check
+            return SafeJSONResponse(mask_obj(exc.to_dict()), status_code=422)
 
     @app.post("/api/feedback", tags=["api"], summary="评价一个回答",
               responses={200: {"model": FeedbackOut}, 404: {"model": ErrorOut}, **ERRORS})
@@ -473,6 +472,34 @@ def _install_error_handlers(app: FastAPI) -> None:
                    415: M.BAD_REQUEST}.get(exc.status_code, default)
         return SafeJSONResponse(error_body(message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
+
+
+# -- calculator inputs, from the specs ----------------------------------------------------------
+_JSON_TYPES = {"date": {"type": "string", "format": "date"}, "int": {"type": "integer"},
+               "float": {"type": "number"}, "money": {"type": "number"}, "bool": {"type": "boolean"},
+               "choice": {"type": "string"}}
+
+
+def calculator_schema(spec) -> dict:
+    """The JSON schema of one calculator's inputs (its fields, as the CLI flags in snake_case)."""
+    properties = {}
+    for f in spec.fields:
+        prop = dict(_JSON_TYPES[f.type])
+        prop["title"] = f.label_zh
+        prop["description"] = "；".join(p for p in (f.ask_zh, f.help_en) if p)
+        if f.choices:
+            prop["enum"] = [c.value for c in f.choices]
+            prop["description"] += "（" + "；".join(f"{c.value}={c.label_zh}" for c in f.choices) + "）"
+        if f.min is not None:
+            prop["minimum"] = f.min
+        if f.max is not None:
+            prop["maximum"] = f.max
+        if f.default is not None:
+            prop["default"] = f.default
+        properties[f.name] = prop
+    return {"title": f"{spec.name}（{spec.title_zh}）", "type": "object", "properties": properties,
+            "required": [f.name for f in spec.fields if f.required and not f.default_today],
+            "additionalProperties": True}   # aliases such as no_x, voluntary and kebab-case names
 
 
 # -- committed OpenAPI schema ----------------------------------------------------------------

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from calculators.registry import CALCULATORS
+
 _DATA = Path(__file__).resolve().parent / "data"
 _REFERRALS = yaml.safe_load((_DATA / "referrals.yaml").read_text(encoding="utf-8"))
 _SCOPE = yaml.safe_load((_DATA / "scope.yaml").read_text(encoding="utf-8"))
@@ -17,7 +19,8 @@ HOTLINE_HOURS = str(_REFERRALS.get("hotline_hours") or "")
 # Numbers the assistant may say on its own (the numeric guard lets them through).
 SERVICE_NUMBERS = {HOTLINE} | {str(o["phone"]) for o in _REFERRALS.get("offices") or ()}
 TOPICS = "、".join(_SCOPE["topics"])
-CALCULATIONS = "、".join(_SCOPE["calculations"])
+# What the calculators compute, named by their specs (a new calculator joins the greeting).
+CALCULATIONS = "、".join(spec.title_zh for spec in CALCULATORS.values())
 
 
 def referral(topic: str = "default") -> str:
@@ -46,6 +49,7 @@ FOLLOW_UP_PREFIX = "为了帮您准确计算，还需要了解："
 BAD_SLOT = "您提供的{label}有误：{problem}。"
 ASSUMED = "以上按您{conditions}的情况计算（如不符合，请告诉我）。"
 CONFIRM_PREFIX = "请确认："
+THEN_ASK_PREFIX = "如需更准确的结果，请告诉我："
 STATUTE_QUOTE = "依据{statute}{article}：“{text}”"
 
 # How the renderer frames an answer on the surfaces.

@@ -58,6 +58,7 @@ class Context:
     faq_entry: dict | None = None
     calc_inputs: dict = field(default_factory=dict)
     assumed: list = field(default_factory=list)     # yes/no conditions assumed true, to confirm
+    then_ask: list = field(default_factory=list)    # optional inputs to ask for after answering
     input_problem: str | None = None
 
 

@@ -76,14 +76,19 @@ def block_text(b: dict) -> str:
 def plain_text(blocks: list[dict], follow_up: str | None = None) -> str:
     """The answer as plain text with markers. The follow-up question closes it after a
     blank line: introduced as a confirmation when the answer holds a calculated result
-    (a condition was assumed), as the missing fact otherwise."""
+    computed on an assumed condition, as a further fact when the result is complete but
+    could be sharper (the wage for an amount), as the missing fact otherwise."""
     body = "\n".join(t for t in (block_text(b) for b in blocks) if t.strip())
     if not follow_up:
         return body
     if not body:
         return follow_up
     calculated = any(b["kind"] == "result" for b in blocks)
-    prefix = messages.CONFIRM_PREFIX if calculated else messages.FOLLOW_UP_PREFIX
+    assumed = any(b["kind"] == "notice" for b in blocks)
+    if calculated:   # confirm an assumed condition, or ask for what would sharpen the result
+        prefix = messages.CONFIRM_PREFIX if assumed else messages.THEN_ASK_PREFIX
+    else:
+        prefix = messages.FOLLOW_UP_PREFIX
     return f"{body}\n\n{prefix}{follow_up}"
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from policydesk.dates import add_years
 from calculators.rules import benefit_programs
+from calculators.say import Chat, Say
+from calculators.spec import DATE_FIELD, GIVEN, TODAY_FIELD, CalculatorSpec, Field, Requirement
 from calculators.trace import Trace
 
 NAME = "benefits"
@@ -78,7 +80,7 @@ def benefits(date: dt.date | None = None, graduation_date: dt.date | None = None
              employed: bool | None = None, platform_worker: bool = False,
              flexible_worker: bool = False, employment_difficulty: bool = False,
              migrant_worker: bool = False, tekun: bool = False, entrepreneur: bool = False,
-             loan_holder: bool = False) -> dict:
+             loan_holder: bool = False, today: dt.date | None = None) -> dict:
     """Programs that may apply to the profile, each with why (the condition) and citations."""
     trace = Trace(date)
     recent = False
@@ -159,3 +161,46 @@ def _mentions(condition: Any, name: str) -> bool:
         return condition == name
     return any(_mentions(c, name) for key in ("all", "any") for c in condition.get(key, [])) or \
         ("not" in condition and _mentions(condition["not"], name))
+
+
+SPEC = CalculatorSpec(
+    name=NAME,
+    title_zh="政策匹配",
+    description="根据个人情况（毕业时间与就业状态、平台/灵活就业、就业困难人员、返乡农民工、特困、创业、创业担保贷款）列出资料中可能适用的政策措施。",
+    fields=(
+        DATE_FIELD,
+        Field("graduation_date", "date", "高校毕业日期", "请问您是哪天从高校毕业的？（例如 2022-06-30）",
+              help_en="graduation date (college graduates)", say=Say(near=r"毕业", month_end=True)),
+        Field("employed", "bool", "目前是否已就业", "请问您目前是否已经就业？",
+              help_en="currently employed (unset: unknown)",
+              say=Say(yes=r"已经?(?:就业|工作|上班)|在上班",
+                      no=r"没(?:有)?(?:找到)?工作|未就业|待业|没就业|找不到工作|失业")),
+        Field("platform_worker", "bool", "是否依托平台灵活就业", "请问您是否依托外卖、网约车等平台灵活就业？",
+              default=False, help_en="flexible work through a platform", say=Say(yes=r"外卖|骑手|网约车|快递员|跑腿|平台")),
+        Field("flexible_worker", "bool", "是否灵活就业", "请问您是否以个人经营、非全日制等灵活方式就业？",
+              default=False, help_en="self-employed, part-time or other flexible work",
+              say=Say(yes=r"灵活就业|打零工|零工|自由职业|非全日制|个人经营")),
+        Field("employment_difficulty", "bool", "是否就业困难人员", "请问您是否被认定为就业困难人员？",
+              default=False, help_en="recognised 就业困难人员", say=Say(yes=r"就业困难")),
+        Field("migrant_worker", "bool", "是否返乡农民工", "请问您是返乡的农民工吗？",
+              default=False, help_en="migrant worker returning home", say=Say(yes=r"农民工|返乡|回乡|回老家")),
+        Field("tekun", "bool", "是否特困救助供养对象", "请问您是特困救助供养对象吗？",
+              default=False, help_en="特困救助供养对象", say=Say(yes=r"特困|五保")),
+        Field("entrepreneur", "bool", "是否正在创业或准备创业", "请问您正在创业或准备创业吗？",
+              default=False, help_en="running or starting a business",
+              say=Say(yes=r"创业|开(?:个|家|一家)?小?(?:店|铺子?|公司|厂|饭馆)|办企业|个体户|做生意|小买卖")),
+        Field("loan_holder", "bool", "是否持有创业担保贷款", "请问您是否有创业担保贷款？",
+              default=False, help_en="holds a startup guarantee loan",
+              say=Say(yes=r"创业担保贷款|担保贷款|贷了款|有贷款|借了贷款")),
+        TODAY_FIELD,
+    ),
+    function=benefits,
+    output_keys=("programs", "citations", "steps"),
+    rules="benefits",
+    results={},
+    requirements=(Requirement("date", when=(("graduation_date", GIVEN),)),),
+    chat=Chat(triggers=r"(?:能|可以|可)(?:享受|申请|领|拿).{0,8}(?:哪些|什么|啥)(?:政策|补贴|扶持|优惠|待遇|支持)"
+                       r"|(?:哪些|什么|啥)(?:政策|补贴|扶持|优惠|支持).{0,10}(?:适合|能|可以|享受|申请|用得上)",
+              asks="."),
+    order=90,
+)

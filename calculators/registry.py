@@ -13,203 +13,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any
 
 from policydesk.errors import InputError
-from policydesk.dates import DATE_MAX, DATE_MIN
 from policydesk.inputs import check_text
 
-from calculators.benefits import benefits
-from calculators.loan_deferral import loan_deferral
-from calculators.probation import probation
-from calculators.unemployment import unemployment
-from calculators.voucher import voucher
+from calculators import plugins
+from calculators.money import dec, yuan
+from calculators.spec import DATE_MAX, DATE_MIN, GIVEN, CalculatorSpec, Choice, Field, Requirement
+
+__all__ = ["CALCULATORS", "CalculatorSpec", "Choice", "Field", "Requirement", "GIVEN", "get_spec",
+           "missing_fields", "validate", "run_calculator", "parse_value", "reload_calculators"]
 
 # Sanity bounds on input (not policy): dates a person could mean (DATE_MIN..DATE_MAX, from
 # policydesk.dates) and, per numeric field, ``min``/``max`` a person could have. Every
 # number is checked against them before any arithmetic reads it.
 MAX_NUMBER_CHARS = 32   # "12.5" fits; a 400-digit number is refused before it is parsed
 
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label_zh: str
-    synonyms: tuple[str, ...] = ()
+# Every calculator: the ``SPEC`` of each module of this package and of the folders named in
+# POLICYDESK_CALCULATORS_PATH, in chat order. Adding one is adding a module and its rules file.
+CALCULATORS: dict[str, CalculatorSpec] = plugins.discover()
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: str  # date | int | float | bool | choice
-    label_zh: str
-    ask_zh: str
-    required: bool = False
-    default: Any = None
-    choices: tuple[Choice, ...] = ()
-    min: float | None = None
-    max: float | None = None
-    default_today: bool = False  # filled from run_calculator's ``today`` when missing
-    false_aliases: tuple[str, ...] = ()  # input names meaning "this bool is False"
-    help_en: str = ""
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    @property
-    def range_zh(self) -> str:
-        """The accepted range in words, for help texts and error messages."""
-        if self.type == "date":
-            return f"{DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()}"
-        if self.type in ("int", "float") and self.min is not None and self.max is not None:
-            return f"{self.min:g} 至 {self.max:g}"
-        return ""
-
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["choices"] = [asdict(c) for c in self.choices]
-        out["flag"] = self.flag
-        return out
-
-
-@dataclass(frozen=True)
-class CalculatorSpec:
-    name: str
-    title_zh: str
-    description: str
-    fields: tuple[Field, ...]
-    function: Callable[..., dict]
-    output_keys: tuple[str, ...]
-    # Groups of inputs that cannot all be true at once: at most one field of a group may be
-    # given as true (a bool) or given at all (any other type).
-    exclusive: tuple[tuple[str, ...], ...] = ()
-
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "title_zh": self.title_zh, "description": self.description,
-                "fields": [f.to_dict() for f in self.fields], "output_keys": list(self.output_keys)}
-
-
-_DATE_FIELD = Field("date", "date", "查询日期", "请问要按哪一天计算？（例如 2023-02-10）",
-                    default_today=True, help_en="as-of date for the rules (default: latest rules)")
-
-CALCULATORS: dict[str, CalculatorSpec] = {
-    "loan-deferral": CalculatorSpec(
-        name="loan-deferral",
-        title_zh="创业担保贷款展期",
-        description="创业担保贷款借款人因疫情影响流动性遇到暂时困难的，可申请展期还款：计算最晚可展期日、展期后到期日，并提示免除反担保和线上办理。",
-        fields=(
-            Field("maturity", "date", "贷款到期日", "请问您的贷款什么时候到期？（例如 2023-05-20）",
-                  required=True, help_en="loan maturity date"),
-            Field("months", "int", "申请展期月数", "请问您想申请展期几个月？", min=1, max=600,
-                  help_en="months of deferral requested (default: the maximum)"),
-            Field("pandemic_hardship", "bool", "是否因疫情影响流动性遇到暂时困难",
-                  "请问您是否因疫情影响导致资金周转暂时困难？", required=True,
-                  help_en="liquidity temporarily hit by the pandemic"),
-            Field("date", "date", "申请日期", "请问您打算哪天申请？（例如 2023-02-10）", default_today=True,
-                  help_en="application date for the rules (default: latest rules)"),
-        ),
-        function=loan_deferral,
-        output_keys=("eligible", "max_months", "requested_months", "within_limit", "latest_maturity",
-                     "new_maturity", "citations", "steps"),
-    ),
-    "voucher": CalculatorSpec(
-        name="voucher",
-        title_zh="爱心消费券",
-        description="特困救助供养对象爱心消费券：是否可领、金额、按日期的发放状态、领取方式和历次发放记录。",
-        fields=(
-            Field("category", "choice", "救助身份", "请问您属于特困救助供养对象、低保对象，还是都不是？",
-                  required=True, choices=(
-                      Choice("tekun", "特困救助供养对象", ("特困", "特困人员", "特困供养", "特困救助供养")),
-                      Choice("dibao", "低保对象", ("低保", "低保户", "最低生活保障")),
-                      Choice("none", "都不是", ("无", "都不是", "其他", "否")),
-                  ), help_en="tekun (特困) | dibao (低保) | none"),
-            Field("date", "date", "查询日期", "请问要查询哪一天的发放情况？（例如 2023-02-10）",
-                  required=True, default_today=True, help_en="date to check the issuing status on"),
-            Field("smartphone", "bool", "能否使用智能手机", "请问您能自己用手机操作“云闪付”App吗？",
-                  default=True, help_en="able to use a smartphone (--no-smartphone: staff deliver goods)"),
-        ),
-        function=voucher,
-        output_keys=("eligible", "amount_yuan", "status", "deadline", "channel", "history", "citations",
-                     "steps"),
-    ),
-    "unemployment": CalculatorSpec(
-        name="unemployment",
-        title_zh="失业保险金",
-        description="按《失业保险条例》第十四条、第十七条判断能否领取失业保险金及最长领取期限；月发放额为全省统一标准。",
-        fields=(
-            Field("contribution_years", "float", "累计缴费年限（年）", "请问您（和单位）累计缴纳失业保险费多少年了？",
-                  required=True, min=0, max=80, help_en="accumulated contribution years"),
-            Field("involuntary", "bool", "是否非因本人意愿中断就业",
-                  "请问您是非本人意愿失业（如被裁员、合同到期不续），还是主动辞职？", required=True,
-                  false_aliases=("voluntary",), help_en="--involuntary (laid off) / --voluntary (quit)"),
-            Field("registered", "bool", "是否已办理失业登记", "请问您是否已经办理失业登记，并有求职要求？",
-                  required=True, false_aliases=("not_registered",),
-                  help_en="registered as unemployed and seeking work"),
-            _DATE_FIELD,
-        ),
-        function=unemployment,
-        output_keys=("eligible", "max_months", "monthly_amount_yuan", "citations", "steps"),
-    ),
-    "probation": CalculatorSpec(
-        name="probation",
-        title_zh="试用期",
-        description="按《劳动合同法》第十九条计算试用期上限；疫情期间无法考察的时间经协商可不计入试用期，但顺延不得突破法定上限。",
-        fields=(
-            Field("contract_months", "int", "劳动合同期限（月）", "请问您的劳动合同期限是多少个月？",
-                  min=1, max=600, help_en="fixed contract length in months (required unless --open-ended or --task-based)"),
-            Field("probation_months", "int", "约定试用期（月）", "请问合同约定的试用期是几个月？",
-                  min=0, max=600, help_en="agreed probation in months"),
-            Field("suspended_days", "int", "因疫情无法考察的天数", "请问因疫情无法返岗、无法考察的有多少天？",
-                  default=0, min=0, max=730, help_en="days assessment was impossible because of the pandemic"),
-            Field("extension_months", "int", "用人单位要求顺延的月数", "请问用人单位要求把试用期顺延几个月？",
-                  default=0, min=0, max=600, help_en="months the employer wants to extend probation by"),
-            Field("open_ended", "bool", "是否无固定期限劳动合同", "请问您签的是无固定期限劳动合同吗？",
-                  default=False, help_en="open-ended contract (no fixed term)"),
-            Field("task_based", "bool", "是否以完成一定工作任务为期限", "请问您的合同是以完成一定工作任务为期限的吗？",
-                  default=False, help_en="contract for the duration of a task"),
-            _DATE_FIELD,
-        ),
-        function=probation,
-        output_keys=("max_probation_months", "agreed_within_limit", "citations", "steps"),
-        exclusive=(("contract_months", "open_ended", "task_based"),),
-    ),
-    "benefits": CalculatorSpec(
-        name="benefits",
-        title_zh="政策匹配",
-        description="根据个人情况（毕业时间与就业状态、平台/灵活就业、就业困难人员、返乡农民工、特困、创业、创业担保贷款）列出资料中可能适用的政策措施。",
-        fields=(
-            _DATE_FIELD,
-            Field("graduation_date", "date", "高校毕业日期", "请问您是哪天从高校毕业的？（例如 2022-06-30）",
-                  help_en="graduation date (college graduates)"),
-            Field("employed", "bool", "目前是否已就业", "请问您目前是否已经就业？",
-                  help_en="currently employed (unset: unknown)"),
-            Field("platform_worker", "bool", "是否依托平台灵活就业", "请问您是否依托外卖、网约车等平台灵活就业？",
-                  default=False, help_en="flexible work through a platform"),
-            Field("flexible_worker", "bool", "是否灵活就业", "请问您是否以个人经营、非全日制等灵活方式就业？",
-                  default=False, help_en="self-employed, part-time or other flexible work"),
-            Field("employment_difficulty", "bool", "是否就业困难人员", "请问您是否被认定为就业困难人员？",
-                  default=False, help_en="recognised 就业困难人员"),
-            Field("migrant_worker", "bool", "是否返乡农民工", "请问您是返乡的农民工吗？",
-                  default=False, help_en="migrant worker returning home"),
-            Field("tekun", "bool", "是否特困救助供养对象", "请问您是特困救助供养对象吗？",
-                  default=False, help_en="特困救助供养对象"),
-            Field("entrepreneur", "bool", "是否正在创业或准备创业", "请问您正在创业或准备创业吗？",
-                  default=False, help_en="running or starting a business"),
-            Field("loan_holder", "bool", "是否持有创业担保贷款", "请问您是否有创业担保贷款？",
-                  default=False, help_en="holds a startup guarantee loan"),
-        ),
-        function=benefits,
-        output_keys=("programs", "citations", "steps"),
-    ),
-}
+def reload_calculators() -> dict[str, CalculatorSpec]:
+    """Discover the calculators again (after POLICYDESK_CALCULATORS_PATH changed)."""
+    CALCULATORS.clear()
+    CALCULATORS.update(plugins.discover())
+    return CALCULATORS
 
 
 # ---------------------------------------------------------------- parsing
@@ -224,7 +55,11 @@ def _bad(f: Field, zh: str, en: str) -> InputError:
     return InputError(f"“{f.label_zh}”{zh}", f"{f.name}: {en}", field=f.name)
 
 
-def _show(raw: Any, limit: int = 20) -> str:
+SHOWN_CHARS = 22        # how much of a bad value a message quotes back
+LONGEST_DATE_CHARS = 44  # "2023 年 05 月 20 日" with room for spaces; longer is not a date
+
+
+def _show(raw: Any, limit: int = SHOWN_CHARS) -> str:
     """The value as typed, short enough to quote back in a message."""
     text = str(raw)
     return text if len(text) <= limit else text[:limit] + "…"
@@ -239,6 +74,8 @@ def parse_value(f: Field, raw: Any) -> Any:
         return _parse_date(f, raw)
     if f.type in ("int", "float"):
         return _parse_number(f, raw)
+    if f.type == "money":
+        return _parse_money(f, raw)
     if f.type == "bool":
         return _parse_bool(f, raw)
     if f.type == "choice":
@@ -253,14 +90,14 @@ def _parse_date(f: Field, raw: Any) -> dt.date:
         value = raw
     else:
         text = str(raw).translate(_FULLWIDTH_DIGITS)
-        m = _DATE_RE.match(text) if len(text) <= 40 else None
+        m = _DATE_RE.match(text) if len(text) <= LONGEST_DATE_CHARS else None
         if not m:
             raise _bad(f, f"不是有效日期：{_show(raw)}。请按“年-月-日”填写，例如 2023-05-20。",
                        "not a date (use YYYY-MM-DD)")
         try:
             value = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
-            raise _bad(f, f"不是真实存在的日期：{_show(raw)}（请检查月份和日期，例如2月没有30日）。",
+            raise _bad(f, f"不是真实存在的日期：{_show(raw)}（请检查月份和日期，例如4月没有31日）。",
                        "impossible date") from None
     if not DATE_MIN <= value <= DATE_MAX:
         raise _bad(f, f"日期超出合理范围：{value.isoformat()}（应在 {f.range_zh}）。",
@@ -297,6 +134,14 @@ def _parse_number(f: Field, raw: Any) -> int | float:
     elif isinstance(value, int):
         value = float(value)
     return value
+
+
+def _parse_money(f: Field, raw: Any):
+    """An amount in yuan as an exact Decimal ("5000", "5000.5", "５０００元"), range-checked."""
+    if isinstance(raw, str):
+        raw = raw.strip().removesuffix("元").strip()
+    value = _parse_number(f, raw)
+    return dec(str(raw).translate(_FULLWIDTH_DIGITS).strip()) if isinstance(raw, str) else dec(value)
 
 
 def _out_of_range(f: Field, raw: Any) -> InputError:
@@ -362,7 +207,7 @@ def _canonical_inputs(spec: CalculatorSpec, inputs: dict) -> dict:
         if target is None:
             known = "、".join(names)
             raise InputError(f"不认识的输入项“{_show(key)}”（{spec.title_zh}可用：{known}）。",
-                             f"unknown input for {spec.name}", field=_show(key, 40))
+                             f"unknown input for {spec.name}", field=_show(key, LONGEST_DATE_CHARS))
         check_text(raw, target.name, target.label_zh)
         value = (not parse_value(target, raw)) if negated else raw
         if target.name in out:
@@ -384,7 +229,7 @@ def _check_exclusive(spec: CalculatorSpec, values: dict) -> None:
                              f"contradictory inputs: {', '.join(chosen)}", field=chosen[-1])
 
 
-def _apply_defaults(spec: CalculatorSpec, values: dict, today: dt.date | None) -> None:
+def _apply_defaults(spec: CalculatorSpec, values: dict, today: dt.date | str | None) -> None:
     for f in spec.fields:
         if f.name in values:
             continue
@@ -395,31 +240,27 @@ def _apply_defaults(spec: CalculatorSpec, values: dict, today: dt.date | None) -
 
 
 def _conditional_requirements(spec: CalculatorSpec, values: dict) -> list[Field]:
-    missing = []
-    if spec.name == "probation" and not (values.get("open_ended") or values.get("task_based")) \
-            and "contract_months" not in values:
-        missing.append(spec.field("contract_months"))
-    if spec.name == "benefits" and values.get("graduation_date") is not None and "date" not in values:
-        missing.append(spec.field("date"))
-    return missing
+    return [spec.field(r.field) for r in spec.requirements
+            if r.field not in values and r.applies(values)]
 
 
 def missing_fields(name: str, inputs: dict, today: dt.date | None = None) -> list[Field]:
     """Required fields still missing (in ask order): the chat asks ``ask_zh`` for the first."""
     spec = get_spec(name)
     values = _canonical_inputs(spec, inputs)
-    _apply_defaults(spec, values, today)
+    _apply_defaults(spec, values, values.get("today", today))
     missing = [f for f in spec.fields if f.required and f.name not in values]
     return missing + [f for f in _conditional_requirements(spec, values) if f not in missing]
 
 
 def validate(name: str, inputs: dict, today: dt.date | None = None) -> dict:
-    """Typed, complete inputs for calculator ``name`` or InputError naming the field."""
+    """Typed, complete inputs for calculator ``name`` or InputError naming the field.
+    A ``today`` given among the inputs (``--today``) wins over the caller's ``today``."""
     spec = get_spec(name)
     raw = _canonical_inputs(spec, inputs)
     values = {k: parse_value(spec.field(k), v) for k, v in raw.items()}
     _check_exclusive(spec, values)
-    _apply_defaults(spec, values, today)
+    _apply_defaults(spec, values, values.get("today", today))
     missing = [f for f in spec.fields if f.required and f.name not in values]
     missing += _conditional_requirements(spec, values)
     if missing:
@@ -438,5 +279,6 @@ def run_calculator(name: str, inputs: dict, today: dt.date | None = None) -> dic
     values = validate(name, inputs, today)
     result = spec.function(**values)
     result = {"calculator": spec.name, "title_zh": spec.title_zh, **result}
-    result["inputs"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+    result["inputs"] = {k: (v.isoformat() if isinstance(v, dt.date) else yuan(v) if isinstance(v, Decimal) else v)
+                        for k, v in values.items()}
     return result

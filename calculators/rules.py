@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from calculators.plugins import extra_rule_dirs
 from policydesk.errors import PolicydeskError
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -37,6 +38,11 @@ UNIT_ZH = {
     "day": "天",
     "yuan": "元",
     "yuan_per_month": "元/月",
+    "percent": "%",
+    "hour": "小时",
+    "times": "倍",
+    "day_per_month": "天/月",
+    "month_of_pay": "个月工资",
     "date": "",
     "bool": "",
     "text": "",
@@ -222,11 +228,12 @@ def _parse_parameter(name: str, raw: dict) -> Parameter:
 
 
 @lru_cache(maxsize=None)
-def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict]:
+def _load(rules_dir: str, extra_dirs: tuple[str, ...] = ()) -> tuple[dict[str, Parameter], dict]:
     base = Path(rules_dir)
     parameters: dict[str, Parameter] = {}
-    for path in sorted(base.glob("*.yaml")):
-        if path.name in SPECIAL_FILES:
+    paths = sorted(base.glob("*.yaml")) + [p for d in extra_dirs for p in sorted(Path(d).glob("*.yaml"))]
+    for path in paths:
+        if path.parent == base and path.name in SPECIAL_FILES:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, raw in data.items():
@@ -240,14 +247,21 @@ def _load(rules_dir: str) -> tuple[dict[str, Parameter], dict]:
     return parameters, programs
 
 
+def _dirs(rules_dir: Path | None) -> tuple[str, tuple[str, ...]]:
+    """The package's rules folder (or ``rules_dir``) plus those of added calculator folders."""
+    if rules_dir is not None:
+        return str(rules_dir), ()
+    return str(RULES_DIR), tuple(str(d) for d in extra_rule_dirs())
+
+
 def parameters(rules_dir: Path | None = None) -> dict[str, Parameter]:
-    params, _programs = _load(str(rules_dir or RULES_DIR))
+    params, _programs = _load(*_dirs(rules_dir))
     return params
 
 
 def benefit_programs(rules_dir: Path | None = None) -> dict:
     """``{"facts": {...}, "programs": [...]}`` from ``rules/benefit_programs.yaml``."""
-    _params, programs = _load(str(rules_dir or RULES_DIR))
+    _params, programs = _load(*_dirs(rules_dir))
     return programs
 
 

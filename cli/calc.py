@@ -19,18 +19,19 @@ from retrieval.documents import load_documents
 
 @click.group()
 def calc():
-    """确定性计算器 / deterministic calculators: loan-deferral, voucher, unemployment, probation, benefits."""
+    """确定性计算器 / deterministic calculators (policydesk calc NAME --help)."""
 
 
 def _option(f: Field):
     required = "（必填）" if f.required else ""
     bounds = f"（范围 {f.range_zh}）" if f.range_zh else ""
-    text = f"{f.label_zh}{required}{bounds} / {f.help_en}"
+    choices = "；".join(f"{c.value}={c.label_zh}" for c in f.choices)
+    text = f"{f.label_zh}{required}{bounds}{'（' + choices + '）' if choices else ''} / {f.help_en}"
     if f.type == "bool":
         off = f.false_aliases[0] if f.false_aliases else f"no_{f.name}"
         decls = f"--{f.name.replace('_', '-')}/--{off.replace('_', '-')}"
         return click.option(decls, f.name, default=None, help=text)
-    metavar = {"date": "DATE", "int": "N", "float": "Y", "choice": "|".join(c.value for c in f.choices)}[f.type]
+    metavar = {"date": "DATE", "int": "N", "float": "Y", "money": "YUAN", "choice": "|".join(c.value for c in f.choices)}[f.type]
     return click.option(f.flag, f.name, default=None, metavar=metavar, help=text)
 
 

@@ -14,6 +14,8 @@ from dateutil.relativedelta import relativedelta
 from policydesk.errors import InputError
 from policydesk.inputs import check_text, label
 
+MONTHS_PER_YEAR = 12  # a calendar fact, not a policy number
+
 
 def month_end(year: int, month: int) -> int:
     """The last day of a month: 28, 29, 30 or 31."""

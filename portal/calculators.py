@@ -1,4 +1,5 @@
-"""The calculators page: one form per calculator, built from the registry's field specs."""
+"""The calculators page: one form per calculator, drawn from its spec (fields with type,
+unit, range, choices with labels, how to ask; result labels)."""
 from __future__ import annotations
 
 import logging
@@ -8,79 +9,54 @@ import streamlit as st
 
 from assistant import render as answer_render
 from assistant.service import get_assistant
-from calculators.registry import CALCULATORS
+from calculators.registry import CALCULATORS, CalculatorSpec, Field
 from policydesk.errors import PolicydeskError
 from portal import render, resources, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
 
 
-def _get(obj, name, default=None):
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+def _label(field: Field) -> str:
+    unit = f"（{field.unit_zh}）" if field.unit_zh and field.unit_zh not in field.label_zh else ""
+    return f"{field.label_zh}{unit}{T.CALC_REQUIRED if field.required else ''}"
 
 
-def _choices(field) -> list[tuple[object, str]]:
-    """(value, label) pairs from any of the spec's shapes: list of values, of pairs, of
-    dicts with value/label_zh, or a {value: label} mapping."""
-    raw = _get(field, "choices") or []
-    labels = _get(field, "choice_labels_zh") or _get(field, "choices_zh") or {}
-    if isinstance(raw, dict):
-        return [(k, str(v)) for k, v in raw.items()]
-    out = []
-    for item in raw:
-        if isinstance(item, (tuple, list)) and len(item) == 2:
-            out.append((item[0], str(item[1])))
-        elif isinstance(item, dict) or hasattr(item, "value"):
-            value = _get(item, "value")
-            out.append((value, str(_get(item, "label_zh") or _get(item, "label") or value)))
-        else:
-            out.append((item, str(labels.get(item, item)) if isinstance(labels, dict) else str(item)))
-    return out
+def _help(field: Field) -> str:
+    parts = [field.ask_zh]
+    if field.range_zh and field.type != "date":
+        parts.append(T.CALC_RANGE.format(range=field.range_zh))
+    return "　".join(p for p in parts if p)
 
 
-def _label(field) -> str:
-    label = _get(field, "label_zh") or _get(field, "name")
-    return f"{label}{T.CALC_REQUIRED}" if _get(field, "required") else label
-
-
-def _field_input(calc: str, field):
-    """Draw one input; returns the value to send, or None for 'not given'."""
-    name, ftype = _get(field, "name"), (_get(field, "type") or "str")
-    default = _get(field, "default")
-    key = f"calc_{calc}_{name}"
-    label, help_ = _label(field), _get(field, "ask_zh") or _get(field, "help_zh")
-    if ftype == "date":
-        default_today = bool(_get(field, "default_today"))
-        if default is None and default_today and _get(field, "required"):
+def _field_input(calc: str, field: Field):
+    """Draw one input from its spec; returns the value to send, or None for 'not given'."""
+    key = f"calc_{calc}_{field.name}"
+    label, help_, default = _label(field), _help(field), field.default
+    if field.type == "date":
+        if default is None and field.default_today and field.required:
             default = date.today().isoformat()
         value = st.text_input(label, value=str(default or ""), key=key,
-                              placeholder=T.CALC_DATE_TODAY if default_today else "YYYY-MM-DD",
-                              help=(help_ + "　" if help_ else "") + T.CALC_DATE_HELP)
+                              placeholder=T.CALC_DATE_TODAY if field.default_today else "YYYY-MM-DD",
+                              help=help_ + "　" + T.CALC_DATE_HELP)
         return value.strip() or None
-    if ftype in ("int", "float"):
+    if field.type in ("int", "float", "money"):
         # A text box, not st.number_input: the browser's own range check speaks English and
         # turns −3 into "missing"; the calculator's rule says what is wrong, in Chinese.
         value = st.text_input(label, value="" if default is None else str(default), key=key,
                               help=help_, placeholder=T.CALC_NUMBER_PLACEHOLDER)
         return value.strip() or None
-    if ftype == "bool":
-        options = [True, False] if _get(field, "required") or default is not None else [True, False, None]
+    if field.type == "bool":
+        options = [True, False] if field.required or default is not None else [True, False, None]
         names = {True: T.CALC_BOOL_YES, False: T.CALC_BOOL_NO, None: T.CALC_BOOL_UNKNOWN}
         index = options.index(default) if default in options else (len(options) - 1 if None in options else None)
         return st.radio(label, options, index=index, key=key, help=help_, horizontal=True,
                         format_func=names.get)
-    if ftype == "choice":
-        pairs = _choices(field)
-        values = [v for v, _ in pairs]
-        names = dict(pairs)
+    if field.type == "choice":
+        values = [c.value for c in field.choices]
         index = values.index(default) if default in values else None
         return st.selectbox(label, values, index=index, key=key, help=help_,
-                            format_func=lambda v: names.get(v, str(v)),
-                            placeholder=T.CALC_CHOICE_NONE)
-    value = st.text_input(label, value=str(default or ""), key=key, help=help_)
-    return value.strip() or None
+                            format_func=field.choice_label, placeholder=T.CALC_CHOICE_NONE)
+    raise ValueError(f"unknown field type {field.type}")
 
 
 def render_page() -> None:
@@ -91,37 +67,32 @@ def render_page() -> None:
     if not specs:
         st.info(T.CALC_EMPTY)
         return
-    names = list(specs)
-    name = st.selectbox(T.CALC_PICK, names, key="calc_pick",
-                        format_func=lambda n: _get(specs[n], "title_zh") or n)
+    name = st.selectbox(T.CALC_PICK, list(specs), key="calc_pick", format_func=lambda n: specs[n].title_zh)
     spec = specs[name]
-    description = _get(spec, "description_zh") or _get(spec, "description")
-    if description:
-        st.caption(description)
-    fields = list(_get(spec, "fields") or [])
+    st.caption(spec.description)
     with st.form(f"calc_form_{name}"):
         inputs = {}
-        for field in fields:
+        for field in spec.fields:
             value = _field_input(name, field)
             if value is not None:
-                inputs[_get(field, "name")] = value
+                inputs[field.name] = value
         submitted = st.form_submit_button(T.CALC_SUBMIT, type="primary")
     result_key = f"calc_result_{name}"
     if submitted:
-        st.session_state[result_key] = _calculate(name, fields, inputs)
+        st.session_state[result_key] = _calculate(spec, inputs)
     outcome = st.session_state.get(result_key)
     if not outcome:
         return
     if outcome.get("error"):
         st.error(outcome["error"], icon=":material/error:")
         return
-    _draw_result(outcome["result"])
+    _draw_result(spec, outcome["result"])
 
 
-def _calculate(name: str, fields: list, inputs: dict) -> dict:
-    labels = {_get(f, "name"): _get(f, "label_zh") or _get(f, "name") for f in fields}
+def _calculate(spec: CalculatorSpec, inputs: dict) -> dict:
+    labels = {f.name: f.label_zh for f in spec.fields}
     try:  # calculators need no index: they run even before ingestion
-        return {"result": get_assistant().calculate(name, inputs)}
+        return {"result": get_assistant().calculate(spec.name, inputs)}
     except PolicydeskError as exc:
         field = getattr(exc, "field", None)
         label = labels.get(field) or labels.get((field or "").replace("-", "_"))
@@ -129,23 +100,22 @@ def _calculate(name: str, fields: list, inputs: dict) -> dict:
             and label not in exc.message_zh else exc.message_zh
         return {"error": message}
     except Exception:  # noqa: BLE001
-        log.exception("portal: calculator %s failed", name)
+        log.exception("portal: calculator %s failed", spec.name)
         return {"error": T.INTERNAL_ERROR}
 
 
-def _draw_result(result: dict) -> None:
+def _draw_result(spec: CalculatorSpec, result: dict) -> None:
     st.subheader(T.CALC_RESULT)
-    summary = result.get("summary_zh") or result.get("summary")
+    summary = result.get("summary")
     if summary:
         st.success(render.markdown_safe(summary))
     if result.get("next_step"):
         st.info(render.markdown_safe(result["next_step"]))
     rows = []
-    for key, label in T.RESULT_LABELS.items():
-        if key not in result or isinstance(result[key], (dict, list)):
+    for key, label in spec.results.items():   # the result labels of this calculator's spec
+        if key not in result or isinstance(result[key], (dict, list)) or result[key] is None:
             continue
-        value = result.get(f"{key}_zh") or result[key]
-        rows.append({T.CALC_ITEM: label, T.CALC_VALUE: render.value_zh(value)})
+        rows.append({T.CALC_ITEM: label, T.CALC_VALUE: render.value_zh(result[key])})
     if rows:
         st.table(rows)
     for key, label in T.RESULT_LIST_LABELS.items():

@@ -92,6 +92,7 @@ CALC_BOOL_NO = "否"
 CALC_BOOL_UNKNOWN = "不确定"
 CALC_CHOICE_NONE = "请选择"
 CALC_DATE_TODAY = "不填则按今天"
+CALC_RANGE = "可填范围：{range}"
 CALC_ITEM = "项目"
 CALC_VALUE = "结果"
 CALC_ERROR_FIELD = "「{label}」：{message}"
@@ -101,22 +102,7 @@ CALC_CITATIONS = "依据"
 CALC_EMPTY = "暂无可用的计算器。"
 STEP_REFERENCE = "依据：{ref}"
 
-# Chinese names of the result keys of the calculator contract (DESIGN.md).
-RESULT_LABELS = {
-    "eligible": "是否符合条件",
-    "max_months": "最长（月）",
-    "requested_months": "申请展期（月）",
-    "within_limit": "是否在期限内",
-    "latest_maturity": "最晚可展期至",
-    "new_maturity": "展期后到期日",
-    "amount_yuan": "金额（元）",
-    "status": "发放状态",
-    "deadline": "截止日期",
-    "channel": "发放渠道",
-    "monthly_amount_yuan": "每月金额（元）",
-    "max_probation_months": "试用期最长（月）",
-    "agreed_within_limit": "约定的试用期是否合法",
-}
+# The result keys of each calculator are labelled by its spec (``spec.results``).
 RESULT_LIST_LABELS = {
     "reasons": "原因",
     "programs": "可能适用的政策",

@@ -55,18 +55,22 @@ ANSWER_TYPES = (
 # a text states a figure of that kind. A question asking for a figure that none of the top
 # passages states is not answered by the corpus even when the topic is there: the law
 # leaves 失业保险金的标准, 最低工资, 低保标准, 公积金贷款利率 … to provinces or other bodies.
-_BOUND = r"不得超过|不超过|不得低于|不低于|最高不|最低不"
+# a limit stated as a figure or as another sum (违约金不得超过培训费用), not one that only
+# refers to the thing asked about (工资不得低于当地最低工资标准 does not state the standard)
+_BOUND = rf"(?:不得超过|不超过|不得低于|不低于|最高不超过)[^，。；\n]{{0,20}}?(?:费用|数额|金额|{_NUM})"
 FIGURE_QUESTIONS = (
-    ("amount", re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|补多少|赔多少|贷多少|多少万|涨了多少|"
-                          r"每月.{0,6}多少|一个月.{0,4}多少|标准是多少|利率|额度"),
+    ("amount", re.compile(r"多少钱|多少元|几块钱|发多少|领多少|给多少|补多少|赔多少|贷多少|多少万|"
+                          r"涨了?多少|提高多少|上调多少|每月.{0,6}多少|一个月.{0,4}多少|标准是多少|利率|额度"),
      re.compile(rf"{_NUM}+(?:元|万元|倍)|百分之|%|‰|{_NUM}+个月(?:的)?(?:本人)?(?:工资|缴费工资)|{_NUM}+个月的|{_BOUND}")),
     ("percent", re.compile(r"百分之几|百分之多少|比例是多少|多少比例|几成|百分比"),
      re.compile(rf"百分之|%|‰|{_NUM}+倍|{_NUM}成|{_BOUND}")),
     ("age", re.compile(r"多少岁|几岁|多大岁数|多大年龄|年龄.{0,4}多少"), re.compile(rf"{_NUM}+(?:周岁|岁)|{_BOUND}")),
-    ("days", re.compile(r"几天|多少天"), re.compile(rf"{_NUM}+(?:天|日|个工作日)|{_BOUND}")),
+    ("days", re.compile(r"(?<!那)几天|多少天"), re.compile(rf"{_NUM}+(?:天|日|个工作日)|{_BOUND}")),
     ("months", re.compile(r"几个月|多少个月"), re.compile(rf"{_NUM}+(?:个月|年)|{_BOUND}")),
     ("grades", re.compile(r"几档|哪几档|多少档"), re.compile(rf"{_NUM}+(?:档|个档次)")),
 )
+SPECIFIC_DF = 0.05  # a question word in at most this share of chunks names the thing asked
+_CLAUSES = re.compile(r"[\n。；;]")
 # A question naming an article: 劳动合同法第四十七条, 《失业保险条例》第17条.
 _ARTICLE_ASKED = re.compile(r"《?([\u4e00-\u9fff（）()]{2,40}?)》?第([〇零一二三四五六七八九十百千两0-9]+)条(之[一二三四五六七八九十])?")
 
@@ -370,7 +374,7 @@ class Searcher:
                           if t in self.tokenizer.topics and self._mentioned(t)]
         unknown = [t for t in tokens if t not in self.lexical.vocab and len(t) >= 2]
         asked = [(name, shape) for name, asks, shape in FIGURE_QUESTIONS if asks.search(query)]
-        stated = [name for name, shape in asked if any(shape.search(p.text) for p in passages[:3])]
+        stated = self._figures_stated(query, asked, passages[:3]) if asked else []
         sims = sorted((p.dense_score for p in passages), reverse=True)
         top = sims[0] if sims else 0.0
         background = self._background_similarity(query)
@@ -387,6 +391,23 @@ class Searcher:
             "figure_asked": [name for name, _ in asked],
             "figure_stated": stated,
         }
+
+    def _figures_stated(self, query: str, asked: list, passages: list[Passage]) -> list[str]:
+        """The kinds of figure asked for that a clause of the passages states about the
+        thing asked: the clause (cut at 。；and line ends) holds a figure of that kind and a
+        specific word of the question (one found in at most ``SPECIFIC_DF`` of the chunks).
+        A penalty of 百分之五十 in the clause next to 最低工资标准 is no statement of it."""
+        limit = SPECIFIC_DF * max(1, self.lexical.num_docs)
+        specific = {t for t in self.query_tokens(query)
+                    if t in self.lexical.vocab and self.lexical.document_frequency(t) <= limit}
+        stated = []
+        for name, shape in asked:
+            for p in passages:
+                if any(shape.search(clause) and specific & set(self.tokenizer.tokenize(clause))
+                       for clause in _CLAUSES.split(p.text)):
+                    stated.append(name)
+                    break
+        return stated
 
     def foreign_places(self, query: str) -> list[str]:
         """Places named in the query (dictionary tag ns) outside the regions served

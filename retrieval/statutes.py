@@ -23,15 +23,12 @@ gap after an article number or heading number as one ASCII space.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from policydesk.numerals import cn_to_int
-
-# Article numbers repeat across thousands of files (a law library): each numeral read once.
-chinese_to_int = lru_cache(maxsize=4096)(cn_to_int)
 
 _NUMERAL = "〇零一二三四五六七八九十百千两0-9０-９"
 _SPACE = " \t\u3000\u00a0"
@@ -201,12 +198,13 @@ def version_date_from_name(relpath: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def article_ordinal(numeral: str) -> int | None:
     """四十七 → 47; full-width or ASCII digits too."""
     numeral = numeral.translate({ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")})
     if numeral.isdigit():
         return int(numeral)
-    return chinese_to_int(numeral)
+    return cn_to_int(numeral)
 
 
 def _strip(line: str) -> str:

@@ -9,23 +9,29 @@ follows it; further quotes only when they add a sentence the first does not hold
 not fit one phone screen (render.REPLY_CHARS) is marked ``more`` and folds behind 展开."""
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
-from assistant.calc_fields import field_specs
+from assistant.calc_fields import calculator_spec, field_specs
 from assistant.render import block, fit_screen
 from calculators.rules import statute_citations
 from policydesk.citation import citation_label
 
 MAX_SENTENCES = 3
+MAX_STATUTE_ARTICLES = 3
 
 
 def run(answer, ctx):
     if ctx.route == "calculator":
         blocks, citations = compose_calculation(ctx.calc_result)
+        specs = field_specs(ctx.understanding.intent)
         if ctx.assumed:
-            specs = field_specs(ctx.understanding.intent)
             conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
             # the result stays the first line; what it assumed follows it
             blocks = blocks[:1] + [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks[1:]
             answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
+        elif ctx.then_ask and _worth_asking(ctx):
+            answer.follow_up = specs[ctx.then_ask[0]].get("ask_zh")
+        elif ctx.then_ask:   # nothing owed: the wage would change nothing, so stop asking
+            ctx.state = {k: v for k, v in (ctx.state or {}).items() if k != "pending"}
+            ctx.state_changed = True
         answer.finish(CALCULATED, blocks=fit_screen(blocks), citations=citations)
     elif ctx.route == "follow_up":
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
@@ -39,6 +45,13 @@ def run(answer, ctx):
         return {"skipped": True}
     ctx.deterministic = answer.answer
     return {"citations": len(answer.citations), "chars": len(answer.answer)}
+
+
+def _worth_asking(ctx) -> bool:
+    """The spec's ``then_ask_if`` result key is true (or the spec sets none)."""
+    spec = calculator_spec(ctx.understanding.intent)
+    key = spec.chat.then_ask_if if spec and spec.chat else ""
+    return not key or bool((ctx.calc_result or {}).get(key))
 
 
 def follow_up_question(ctx) -> str:
@@ -57,10 +70,19 @@ def compose_statutes(name: str, citations: list[dict], ctx) -> tuple[list[dict],
     (e.g. the duration bands of 《失业保险条例》第十七条), so a general question is answered.
     The wording is cut from the ingested statute; an article already quoted is not repeated."""
     blocks, citations = [], list(citations)
-    for c in ctx.services.calculators.resolve(statute_citations(name.replace("-", "_")), ctx.today):
-        if not c.get("quote") or any(q.get("doc_id") == c.get("doc_id") and q.get("start", -1) <= c["start"]
-                                     and c["end"] <= q.get("end", -1) for q in citations):
+    spec = calculator_spec(name)
+    seen: set = set()
+    refs = statute_citations(spec.rules if spec and spec.rules else name.replace("-", "_"))
+    for c in ctx.services.calculators.resolve(refs, ctx.today):
+        # one quote per article, the first few articles the rules cite: what the calculation
+        # rests on, not every clause it reads; an article already quoted is not repeated
+        key = (c.get("statute"), c.get("article"))
+        if not c.get("quote") or key in seen or len(seen) >= MAX_STATUTE_ARTICLES:
             continue
+        if any(q.get("doc_id") == c.get("doc_id") and q.get("start", -1) <= c["start"]
+               and c["end"] <= q.get("end", -1) for q in citations):
+            continue
+        seen.add(key)
         citations.append(c)
         text = messages.STATUTE_QUOTE.format(statute=c["statute"], article=c["article"], text=c["quote"])
         blocks.append(block("statute", text, [len(citations)]))

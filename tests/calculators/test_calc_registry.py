@@ -16,7 +16,7 @@ def test_every_field_has_chinese_label_and_question_and_snake_case_name():
         assert set(spec.output_keys) <= set(run_example(name)), name
         for f in spec.fields:
             assert re.fullmatch(r"[a-z][a-z0-9_]*", f.name)
-            assert f.type in {"date", "int", "float", "bool", "choice"}
+            assert f.type in {"date", "int", "float", "money", "bool", "choice"}
             assert re.search(r"[\u4e00-\u9fff]", f.label_zh) and f.ask_zh.endswith(("？", "）"))
             for c in f.choices:
                 assert c.value and re.search(r"[\u4e00-\u9fff]", c.label_zh)
@@ -29,6 +29,11 @@ def run_example(name):
         "unemployment": {"contribution_years": 3, "involuntary": True, "registered": True},
         "probation": {"contract_months": 18, "probation_months": 1},
         "benefits": {"tekun": True},
+        "severance": {"reason": "layoff", "service_years": 3, "monthly_wage": 6000},
+        "annual-leave": {"cumulative_years": 8, "today": "2024-03-01"},
+        "overtime-pay": {"kind": "rest_day", "monthly_wage": 5000, "days": 2},
+        "work-injury": {"grade": 7, "own_wage": 5000, "injury_date": "2024-01-05"},
+        "arbitration-deadline": {"known_date": "2024-05-15"},
     }
     return run_calculator(name, examples[name])
 

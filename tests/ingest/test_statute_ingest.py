@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policydesk.cli import cli
+from cli.main import cli
 from retrieval.documents import load_documents
 from retrieval.ingest import ingest_corpus, print_report
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from policydesk.cli import cli
+from cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ def test_another_corpus_folder_brings_its_own_dictionary_and_regions(tmp_path, m
     from assistant.service import get_assistant
 
     assistant = get_assistant()
-    docs = assistant.documents()
+    docs = list(assistant.documents_by_id.values())
     assert docs[0].region == "示例县"
     elsewhere = assistant.ask("另一县的失业保险金怎么领", log=False)
     assert elsewhere.declined and elsewhere.coverage["reason"] == "other_region"
