@@ -36,6 +36,7 @@ REFUSED_TOO_LONG = "问题太长了（最多 {limit} 字），请简要描述您
 ERROR = f"抱歉，系统暂时出了点问题，请稍后再试，或拨打人社服务热线 {HOTLINE}。"
 CHITCHAT = (f"您好！我是民生政策助手，可以回答{TOPICS}等山西民生政策问题，"
             f"并帮您计算{CALCULATIONS}等。请直接提问。")
+RESTARTED = "好的，我们重新开始。请问您想了解什么政策？"
 THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
 FAQ_LEAD = "（以下为工作人员审核的标准答复）"
 SOURCE_LEAD = "根据《{title}》（{publisher}，{date}）："

@@ -94,13 +94,13 @@ def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
     marker, the source line, then the further sentences chosen, each with its marker. A
     quote of national law is named by its article (《劳动合同法》第四十七条（2012-12-28 修正））."""
     searcher = ctx.services.searcher
-    quotes = searcher.select_sentences(answer.normalized, ctx.passages, max_sentences=MAX_SENTENCES)
+    quotes = searcher.select_sentences(ctx.query or answer.normalized, ctx.passages, max_sentences=MAX_SENTENCES)
     for p in answer.passages:
         c = p["citation"]
         p["used"] = any(c["doc_id"] == q.doc_id and c["start"] <= q.start and q.end <= c["end"] for q in quotes)
     if not quotes:
         return [block("notice", messages.DECLINED)], []
-    line, _ = searcher.answer_line(answer.normalized, quotes[0])
+    line, _ = searcher.answer_line(ctx.query or answer.normalized, quotes[0])
     first = line.to_dict()
     citations = [first]
     blocks = [block("answer", first["quote"], [1]),
