@@ -35,6 +35,8 @@ _ITEM = re.compile(r"[（(][一二三四五六七八九十0-9]{1,3}[）)]|(?<![\
 _ARTICLE_HEAD = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+条(?:之[一二三四五六七八九十]+)?[\s　]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EDGE = "，；：,;:、 \t\u3000"
+# A clause that states a condition: …的 / …时 / …后 / 有下列情形之一 before its rule.
+_CONDITION = re.compile(r"(?:的|时|期间|之一)$")
 
 # What a question asks for → the shape of a clause that states it. Amount, date, duration
 # and count come first (classic answer typing); who, where and how name the kind of
@@ -101,15 +103,26 @@ def split_clauses(text: str, offset: int = 0) -> list[Clause]:
     return out
 
 
+def _ends_line(source: str, offset: int, clause: Clause) -> bool:
+    """The clause closes its sentence or line: nothing after it may be joined to it."""
+    rest = source[clause.end - offset:clause.end - offset + 2]
+    return not rest or rest[0] in "。！？!?\n" or rest.lstrip(_EDGE)[:1] == "\n"
+
+
 def _merge_short(clauses: list[Clause], source: str, offset: int) -> list[Clause]:
-    """Join a clause that says nothing alone (2021年11月，) to the one after it."""
+    """Join a clause that says nothing alone (2021年11月，) to the one after it, and a
+    condition (…不满一年的，) to the rule it sets (试用期不得超过一个月): a line that ends on
+    its condition answers nothing. Never across a sentence end or a line break."""
     out: list[Clause] = []
     pending: Clause | None = None
     for c in clauses:
         if pending is not None:
             c = Clause(pending.start, c.end, source[pending.start - offset:c.end - offset])
             pending = None
-        if len(_CJK.findall(c.text)) < MIN_CJK:
+        if _ends_line(source, offset, c):
+            out.append(c)
+            continue
+        if len(_CJK.findall(c.text)) < MIN_CJK or _CONDITION.search(c.text):
             pending = c
             continue
         out.append(c)
@@ -149,7 +162,7 @@ def best_span(question_weights: dict[str, float], tokenize, text: str, offset: i
                    + TIE_PENALTY * n)
         return lexical + typed - penalty
 
-    if len(stripped) <= TARGET_CHARS or not body:
+    if (len(stripped) <= TARGET_CHARS and "\n" not in stripped) or not body:
         a = body.find(stripped) if stripped else 0
         start, end = base + a, base + a + len(stripped)
         return start, end, score(stripped, set(tokenize(stripped)))
@@ -164,6 +177,8 @@ def best_span(question_weights: dict[str, float], tokenize, text: str, offset: i
             start, end = clauses[i].start, clauses[j].end
             if end - start > MAX_CHARS and j > i:
                 break
+            if j > i and _ends_line(body, base, clauses[j - 1]):
+                break   # one line: never across a sentence end or a line break
             union |= tokens[j]
             span_text = body[start - base:end - base]
             s = score(span_text, union)

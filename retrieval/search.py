@@ -392,6 +392,12 @@ class Searcher:
             "figure_stated": stated,
         }
 
+    def topics_named(self, query: str) -> list[str]:
+        """The policy topics (dictionary tag nx) a question names, in the corpus or not:
+        爱心消费券每人多少钱 names one, 什么时候之前发完？ none."""
+        terms = self.tokenizer.canonical_terms(normalize_text(query))
+        return [t for t in dict.fromkeys(terms) if t in self.tokenizer.topics]
+
     def _figures_stated(self, query: str, asked: list, passages: list[Passage]) -> list[str]:
         """The kinds of figure asked for that a clause of the passages states about the
         thing asked: the clause (cut at 。；and line ends) holds a figure of that kind and a

@@ -16,6 +16,8 @@ from policydesk.citation import citation_label
 
 MAX_SENTENCES = 3
 MAX_STATUTE_ARTICLES = 3
+LINE_CANDIDATES = 1
+LINE_ORDER_PENALTY = 0.15
 
 
 def run(answer, ctx):
@@ -100,14 +102,21 @@ def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
         p["used"] = any(c["doc_id"] == q.doc_id and c["start"] <= q.start and q.end <= c["end"] for q in quotes)
     if not quotes:
         return [block("notice", messages.DECLINED)], []
-    line, _ = searcher.answer_line(ctx.query or answer.normalized, quotes[0])
+    # The answer line: the best clause of the first sentences chosen, the earlier sentence
+    # preferred (LINE_ORDER_PENALTY per place) — the second sentence often holds the clause
+    # that states the figure asked for while the first matched the question's words.
+    query = ctx.query or answer.normalized
+    lines = [(searcher.answer_line(query, q), n) for n, q in enumerate(quotes[:LINE_CANDIDATES])]
+    (line, _), n = max(lines, key=lambda item: item[0][1] - LINE_ORDER_PENALTY * item[1])
+    source = quotes[n]
+    quotes = [source] + [q for q in quotes if q is not source]
     first = line.to_dict()
     citations = [first]
     blocks = [block("answer", first["quote"], [1]),
               block("source", messages.SOURCE_LINE.format(label=citation_label(first)))]
     for q in quotes[1:]:
         c = q.to_dict()
-        if c["doc_id"] == first["doc_id"] and c["start"] < quotes[0].end and quotes[0].start < c["end"]:
+        if c["doc_id"] == first["doc_id"] and c["start"] < source.end and source.start < c["end"]:
             continue   # the sentence the answer line was cut from
         citations.append(c)
         n = len(citations)

@@ -52,7 +52,7 @@ def run(answer, ctx):
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
     last = (ctx.state or {}).get("last")
-    if last and _is_follow_up(text):
+    if last and _is_follow_up(text, fresh, ctx):
         continued = _continue_last(last, text, fresh, ctx)
         if continued is not None:
             ctx.understanding = continued
@@ -68,12 +68,14 @@ def run(answer, ctx):
             "candidates": fresh.candidates, "dropped_pending": bool(pending), **detail}
 
 
-def _is_follow_up(text: str) -> bool:
+def _is_follow_up(text: str, fresh: Understanding, ctx) -> bool:
     """A short message that leans on the one before: 那…呢, 如果是…, 换成…, 不对，是…, or a
-    bare 什么时候之前发完？ that names no topic of its own."""
+    bare 什么时候之前发完？ that names no topic of its own (爱心消费券每人多少钱 does)."""
     if len(text) <= FOLLOW_UP_CHARS and FOLLOW_UP.search(text):
         return True
-    return len(text) <= ELLIPTICAL_CHARS and bool(ELLIPTICAL.search(text))
+    if len(text) > ELLIPTICAL_CHARS or not ELLIPTICAL.search(text) or fresh.candidates:
+        return False
+    return not ctx.services.searcher.topics_named(text)
 
 
 def _continue_last(last: dict, text: str, fresh: Understanding, ctx) -> Understanding | None:
@@ -84,6 +86,8 @@ def _continue_last(last: dict, text: str, fresh: Understanding, ctx) -> Understa
     question = last.get("question") or ""
     if name and fresh.intent in (name, "search"):
         slots, problems = extract_slots(name, text, ctx.today)
+        if not slots and not problems:
+            slots = _changed_fact(name, last.get("slots") or {}, text, ctx.today)
         if slots or problems:
             return Understanding(name, _replace_facts(name, last.get("slots") or {}, slots), problems,
                                  fresh.candidates, True)
@@ -97,6 +101,20 @@ def _continue_last(last: dict, text: str, fresh: Understanding, ctx) -> Understa
                              again.candidates, True)
     ctx.context_query = combined
     return None
+
+
+def _changed_fact(name: str, old: dict, text: str, today) -> dict:
+    """换成两个月呢？ / 换成七级呢？: a bare value in the unit of exactly one fact given
+    before replaces that fact."""
+    bare = FOLLOW_UP.sub("", text).strip().removesuffix("的").strip("，,。.？?！! ")
+    if not bare:
+        return {}
+    found = {}
+    for field in old:
+        value = _short_answer({"calculator": name, "asked": field}, bare, today)
+        if field in value:
+            found.update(value)
+    return found if len(found) == 1 else {}
 
 
 def _replace_facts(name: str, old: dict, new: dict) -> dict:
