@@ -64,6 +64,7 @@ QUESTION_TYPES = (
      re.compile(r"的[，,；;]|有下列|之一|应当|不得|可以|视同|认定")),
 )
 TYPE_BONUS = 0.35
+DENSE_WEIGHT = 0.4   # the best clause's scaled cosine, when the caller gives similarities
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,14 @@ def question_types(question: str) -> list[tuple[str, re.Pattern]]:
 
 
 def best_span(question_weights: dict[str, float], tokenize, text: str, offset: int = 0,
-              question: str = "") -> tuple[int, int, float]:
+              question: str = "", similarity=None) -> tuple[int, int, float]:
     """(start, end, score) of the run of clauses of ``text`` that best answers the question.
 
     ``question_weights`` maps the question's tokens to their weights (IDF); ``tokenize``
-    turns a clause into tokens. Offsets are ``offset`` + positions in ``text``."""
+    turns a clause into tokens. ``similarity`` (optional) maps clause texts to their cosines
+    with the question: a run gains ``DENSE_WEIGHT`` × its best clause's cosine, min-max
+    scaled over the sentence's clauses (the words of 生孩子 and 流产 overlap the question
+    alike; their meaning does not). Offsets are ``offset`` + positions in ``text``."""
     head = _ARTICLE_HEAD.match(text)
     skip = head.end() if head else 0
     body = text[skip:]
@@ -170,6 +174,11 @@ def best_span(question_weights: dict[str, float], tokenize, text: str, offset: i
     if not clauses:
         return base, base + len(body), 0.0
     tokens = [set(tokenize(c.text)) for c in clauses]
+    dense = [0.0] * len(clauses)
+    if similarity is not None and len(clauses) > 1:
+        sims = list(similarity([c.text for c in clauses]))
+        lo, hi = min(sims), max(sims)
+        dense = [DENSE_WEIGHT * (x - lo) / ((hi - lo) or 1.0) for x in sims]
     best = None
     for i in range(len(clauses)):
         union: set = set()
@@ -181,7 +190,7 @@ def best_span(question_weights: dict[str, float], tokenize, text: str, offset: i
                 break   # one line: never across a sentence end or a line break
             union |= tokens[j]
             span_text = body[start - base:end - base]
-            s = score(span_text, union)
+            s = score(span_text, union) + max(dense[i:j + 1])
             if end - start > MAX_CHARS:
                 s -= 1.0   # a single clause longer than the line: only if nothing else
             if best is None or s > best[2] + 1e-9:

@@ -159,7 +159,12 @@ def answer_line(query: str, citation: Citation, searcher=None) -> tuple[Citation
     the citation of exactly that span; a part of a longer sentence carries the sentence
     (``sentence``, ``sentence_start``, ``sentence_end``) so it stays one click away."""
     weights, tokenizer = _query_weights(query, searcher)
-    start, end, score = best_span(weights, tokenizer.tokenize, citation.quote, citation.start, query)
+    similarity = None
+    if searcher is not None and hasattr(searcher, "clause_similarities"):
+        def similarity(texts):
+            return searcher.clause_similarities(query, texts)
+    start, end, score = best_span(weights, tokenizer.tokenize, citation.quote, citation.start, query,
+                                  similarity=similarity)
     if (start, end) == (citation.start, citation.end):
         return citation, score
     sub = _sub_citation(citation, start, end)

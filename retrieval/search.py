@@ -37,6 +37,7 @@ from retrieval.normalize import normalize_text
 from retrieval.regions import NATIONAL, Regions, load_regions
 
 LEXICAL_WEIGHT = 0.6
+CLAUSE_VECTOR_CACHE = 20000  # clause vectors embedded for answer lines, kept in memory
 DENSE_CANDIDATES = 50  # how many nearest chunks Chroma returns before fusion
 LEXICAL_CANDIDATES = 50
 CLAUSE_WEIGHT = 0.5    # share of the best clause's cosine in a chunk's dense score
@@ -155,6 +156,7 @@ class Searcher:
         self.served_places = self.regions.served_places(served_regions)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
+        self._clause_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self.sentence_vectors = read_sentence_vectors(index_dir)
         # clause vectors stacked per chunk, for the best-clause part of the dense score
@@ -344,6 +346,28 @@ class Searcher:
 
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
         return select_sentences(query, passages, max_sentences, searcher=self)
+
+    def clause_similarities(self, query: str, texts: list[str]) -> list[float]:
+        """Cosines of the question with clauses of a quoted sentence (finer than the indexed
+        sentence vectors). Clause vectors are embedded on first use and kept (LRU): the
+        clauses of the few sentences an answer opens with."""
+        missing = []
+        with self._lock:
+            for t in texts:
+                if t not in self._clause_vectors and t not in missing:
+                    missing.append(t)
+        if missing:
+            vectors = self.embedder.embed_documents_array(missing) \
+                if hasattr(self.embedder, "embed_documents_array") \
+                else np.asarray(self.embedder.embed_documents(missing), dtype=np.float32)
+            with self._lock:
+                for t, v in zip(missing, vectors):
+                    self._clause_vectors[t] = np.asarray(v, dtype=np.float32)
+                while len(self._clause_vectors) > CLAUSE_VECTOR_CACHE:
+                    self._clause_vectors.popitem(last=False)
+        q = self.query_vector(query)
+        with self._lock:
+            return [float(self._clause_vectors[t] @ q) if t in self._clause_vectors else 0.0 for t in texts]
 
     def answer_line(self, query: str, citation):
         """(the clause citation that states the answer, its score): retrieval.clauses."""
