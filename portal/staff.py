@@ -15,7 +15,8 @@ from policydesk.errors import PolicydeskError
 from portal import render, resources, text as T, widgets
 
 log = logging.getLogger("policydesk.portal")
-SEARCH_FETCH = 40   # passages fetched before filtering by document/publisher/date
+SEARCH_FETCH = 40   # passages fetched for an unfiltered search (the most a clerk may ask for)
+FILTERED_FETCH = 600  # fetched when a filter is on: the statutes outnumber any one publisher
 
 
 def render_page() -> None:
@@ -102,6 +103,13 @@ def _search_tab() -> None:
     if results.get("error"):
         st.error(results["error"])
         return
+    filtering = bool(picked_docs or picked_pubs) or _narrows(date_range, docs)
+    if filtering and not results.get("wide"):
+        # the filters apply to a wider candidate list, fetched once per query
+        wide = _run_search(results["query"], FILTERED_FETCH, with_reply=False)
+        if wide.get("passages") is not None:
+            results = {**results, "passages": wide["passages"], "wide": True}
+            ss["staff_results"] = results
     passages = [p for p in results["passages"] if _keep(p, picked_docs, picked_pubs, date_range)][:int(k)]
     reply = results.get("reply")
     if reply:
@@ -125,13 +133,21 @@ def _search_tab() -> None:
             st.button(label, key=f"pick_{rank}_{cid}", on_click=_toggle_pick, args=(c,))
 
 
-def _run_search(query: str) -> dict:
+def _narrows(date_range, docs) -> bool:
+    """Whether the date filter leaves out any document's date."""
+    if not (isinstance(date_range, (tuple, list)) and len(date_range) == 2):
+        return False
+    dates = [d for d in (_as_date(x.date) for x in docs if x.date) if d]
+    return bool(dates) and (date_range[0] > min(dates) or date_range[1] < max(dates))
+
+
+def _run_search(query: str, k: int = SEARCH_FETCH, with_reply: bool = True) -> dict:
     query = (query or "").strip()
     assistant = resources.assistant_or_none()
     if assistant is None:
         return {}
     try:
-        found = assistant.search(query, k=SEARCH_FETCH)
+        found = assistant.search(query, k=k)
     except PolicydeskError as exc:
         return {"error": exc.message_zh}
     except Exception:  # noqa: BLE001
@@ -142,6 +158,8 @@ def _run_search(query: str) -> dict:
     except Exception:  # noqa: BLE001 - highlighting falls back to a simple split
         terms = render.query_terms(query)
     out = {"query": query, "passages": found["passages"], "terms": terms}
+    if not with_reply:
+        return out
     try:
         # A fresh session each time: a lookup must not continue some earlier dialog.
         answer = assistant.ask(query, session_id=f"staff-{uuid.uuid4().hex}", channel="staff",

@@ -35,6 +35,7 @@ from retrieval.indexing import CORPUS_DATA, read_chunks, read_search_manifest, r
 from retrieval.lexical import LexicalIndex, get_tokenizer
 from retrieval.normalize import normalize_text
 from retrieval.regions import NATIONAL, Regions, load_regions
+from retrieval.statutes import article_ordinal
 
 LEXICAL_WEIGHT = 0.6
 CLAUSE_VECTOR_CACHE = 20000  # clause vectors embedded for answer lines, kept in memory
@@ -317,8 +318,6 @@ class Searcher:
     def articles_named(self, query: str) -> list[int]:
         """Chunks of an article the question names by statute and number (newest version
         first), e.g. 劳动合同法第四十七条 or 《失业保险条例》第17条."""
-        from retrieval.statutes import article_ordinal
-
         out: list[int] = []
         for m in _ARTICLE_ASKED.finditer(query):
             name, ordinal = m.group(1), article_ordinal(m.group(2))

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from assistant.store import Store
 from helpers import free_port
@@ -380,7 +381,7 @@ def test_keyboard_only_h5_and_widget(chromium, site):
     assert answer.locator(".pd-cite details[open]").count() == 1
     _tab_to(page, "e => e && e.classList.contains('pd-down')")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.classList.contains('pd-comment')")
+    expect(page.locator(".pd-comment").last).to_be_focused()
     page.keyboard.type("太笼统")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

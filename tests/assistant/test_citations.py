@@ -28,8 +28,15 @@ def test_calculator_citations_carry_metadata_and_the_verbatim_span(indexed_home)
         assert c["paragraph"] == doc.paragraph_of(c["start"])
 
 
-def test_statute_citations_pass_through_unchanged(indexed_home):
-    result = get_assistant().calculate("unemployment", {"contribution_years": 6, "involuntary": True,
-                                                        "registered": True, "date": "2023-03-01"})
+def test_statute_citations_quote_the_ingested_article_verbatim(indexed_home):
+    assistant = get_assistant()
+    docs = assistant.documents_by_id
+    result = assistant.calculate("unemployment", {"contribution_years": 6, "involuntary": True,
+                                                  "registered": True, "date": "2023-03-01"})
     statutes = [c for c in result["citations"] if "statute" in c]
-    assert statutes and all(set(c) == {"statute", "article", "text"} for c in statutes)
+    assert statutes and {c["statute"] for c in statutes} == {"《失业保险条例》"}
+    for c in statutes:
+        doc = docs[c["doc_id"]]
+        assert doc.text[c["start"]:c["end"]] == c["quote"] and c["article"].startswith("第")
+        if c.get("phrase"):
+            assert c["phrase"] in c["quote"]
