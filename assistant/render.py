@@ -328,7 +328,7 @@ def body_html(record: dict, anchor: str) -> str:
         line = block_text(b)
         if line.strip():
             (folded if b.get("more") else shown).append(
-                f'<p class="pd-p pd-{b["kind"]}">{_text_html(line, anchor, labels)}</p>')
+                f'<p class="pd-p pd-b-{b["kind"]}">{_text_html(line, anchor, labels)}</p>')
     out = "".join(shown)
     if folded:
         out += f'<details class="pd-more"><summary>{messages.SHOW_MORE}</summary>{"".join(folded)}</details>'

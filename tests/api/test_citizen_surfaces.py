@@ -162,6 +162,9 @@ def test_h5_citations_are_labelled_by_their_words_open_from_markers_and_link_to_
     assert markers.count() >= 2
     second = answer.locator(".pd-cite").nth(1)
     assert second.locator("details").get_attribute("open") is None
+    # The answer line and its source fill the screen; the further quotes fold behind 展开.
+    assert markers.nth(0).is_visible() and not markers.nth(1).is_visible()
+    answer.locator(".pd-body .pd-more > summary", has_text="展开").click()
     markers.nth(1).click()
     assert second.locator("details").evaluate("d => d.open")
     box, view = second.bounding_box(), page.locator(".pd-list").bounding_box()
