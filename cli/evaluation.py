@@ -22,10 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from api.app import create_app
 from assistant import render
 from assistant.service import get_assistant
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
+from policydesk.settings import get_settings
 
 MAX_PASSAGE_CHARS = 300
 MAX_QUOTE_CHARS = 200
@@ -232,9 +234,6 @@ class _ApiClient:
             from dataclasses import replace
 
             from fastapi.testclient import TestClient
-
-            from api.app import create_app
-            from policydesk.settings import get_settings
 
             settings = replace(get_settings(), rate_limit_ip=0)
             self._client = TestClient(create_app(settings, warm_up=False))
