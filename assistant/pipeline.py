@@ -67,6 +67,9 @@ class Context:
     then_ask: list = field(default_factory=list)    # optional inputs to ask for after answering
     input_problem: str | None = None
     version_note: str = ""  # which version of a law answers, when the question names a year
+    query: str = ""          # what is searched: the question, or the rest after 重新开始
+    context_query: str = ""  # a follow-up read with the previous question (那…呢), tried when
+                             # the message alone is not covered
 
 
 def run_pipeline(services: Services, question: str, *, session_id: str | None, today: date) -> Answer:

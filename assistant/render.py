@@ -21,6 +21,8 @@ BLOCK_KINDS = {
     "validity": "{text}{markers}",
     "notice": "{text}",                 # a sentence of the assistant's own (decline, greeting, lead-in)
     "lead": "{text}",                   # names the source of the quotes that follow
+    "answer": "“{text}”{markers}",      # the answer line: the clause that states the answer
+    "source": "{text}",                 # where the answer line is quoted from, under it
     "quote": "“{text}”{markers}",       # a sentence cut from a cited document
     "statute": "{text}{markers}",       # a national-law article quoted in full
     "result": "{text}{markers}",        # a calculator's result sentence
@@ -40,11 +42,40 @@ def ordered(blocks: list[dict]) -> list[dict]:
     return [b for b in blocks if b["kind"] in FIRST_KINDS] + [b for b in blocks if b["kind"] not in FIRST_KINDS]
 
 
-def block(kind: str, text: str, markers=()) -> dict:
-    """One part of an answer."""
+def block(kind: str, text: str, markers=(), more: bool = False) -> dict:
+    """One part of an answer; ``more`` parts fold behind 展开 on a screen."""
     if kind not in BLOCK_KINDS:
         raise ValueError(f"unknown block kind {kind!r}")
-    return {"kind": kind, "text": text, "markers": list(markers)}
+    out = {"kind": kind, "text": text, "markers": list(markers)}
+    if more:
+        out["more"] = True
+    return out
+
+
+# What one phone screen shows of an answer before 展开 (characters of plain text).
+REPLY_CHARS = 200
+# Kinds that stay in view whatever their length: the status of the measure, the answer
+# line or result, and its source.
+ALWAYS_SHOWN = ("status", "answer", "result", "source")
+
+
+def fit_screen(blocks: list[dict], budget: int = REPLY_CHARS) -> list[dict]:
+    """The same blocks, those past ``budget`` characters marked ``more`` (in order: once
+    one part folds, the parts after it fold too). The answer line, the result, its source
+    and a status notice always show."""
+    out, used, folding = [], 0, False
+    for b in blocks:
+        b = {k: v for k, v in b.items() if k != "more"}
+        length = len(block_text(b)) + 1
+        if b["kind"] in ALWAYS_SHOWN and not folding:
+            used += length
+        elif not folding and used + length <= budget:
+            used += length
+        else:
+            folding = True
+            b["more"] = True
+        out.append(b)
+    return out
 
 
 def _marks(markers) -> str:
@@ -72,6 +103,17 @@ def plain_text(blocks: list[dict], follow_up: str | None = None) -> str:
     else:
         prefix = messages.FOLLOW_UP_PREFIX
     return f"{body}\n\n{prefix}{follow_up}"
+
+
+def shown_text(record: dict) -> str:
+    """What a screen shows before 展开: the blocks not marked ``more``, with the follow-up
+    question. When a rewrite replaced the text, the whole text said is shown."""
+    blocks = record.get("blocks") or []
+    text = record.get("answer") or ""
+    follow_up = record.get("follow_up")
+    if not blocks or plain_text(blocks, follow_up) != text:
+        return text
+    return plain_text([b for b in blocks if not b.get("more")], follow_up)
 
 
 # -- citations --------------------------------------------------------------------------------
@@ -299,7 +341,7 @@ def body_html(record: dict, anchor: str) -> str:
         line = block_text(b)
         if line.strip():
             (folded if b.get("more") else shown).append(
-                f'<p class="pd-p pd-{b["kind"]}">{_text_html(line, anchor, labels)}</p>')
+                f'<p class="pd-p pd-b-{b["kind"]}">{_text_html(line, anchor, labels)}</p>')
     out = "".join(shown)
     if folded:
         out += f'<details class="pd-more"><summary>{messages.SHOW_MORE}</summary>{"".join(folded)}</details>'

@@ -4,6 +4,15 @@ exactly as interfaces call them) and score it. Format and metrics:
 
 Only focused evidence counts: a search passage longer than 300 characters, or an answer
 citation whose quote is longer than 200, is a miss even if it contains the quote.
+
+Answer form (over the evidence cases answered): ``first_citation_hit`` (the first
+citation's quote holds the evidence), ``first_line_hit`` (the first non-empty line of the
+answer holds it), ``answer_line_mean``/``answer_line_max`` (characters of that line) and
+``reply_chars_mean`` — the characters a citizen sees before 展开 (render.shown_text: the
+blocks not marked ``more``, with the follow-up question).
+
+A dialog set (items with ``turns``) goes through the HTTP API with one session id per
+dialog: the app in this process by default, or a running ``policydesk serve`` (``url``).
 """
 from __future__ import annotations
 
@@ -13,9 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from api.app import create_app
+from assistant import render
 from assistant.service import get_assistant
 from policydesk.dates import parse_day
 from policydesk.errors import InputError
+from policydesk.settings import get_settings
 
 MAX_PASSAGE_CHARS = 300
 MAX_QUOTE_CHARS = 200
@@ -26,7 +38,7 @@ def _squash(text) -> str:
     return _WS.sub("", str(text or ""))
 
 
-def load_cases(path) -> list[dict]:
+def _read_set(path) -> list:
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -35,6 +47,38 @@ def load_cases(path) -> list[dict]:
                          field="file") from exc
     if not isinstance(data, list):
         raise InputError(f"问题集 {path} 应是一个列表", f"question set {path} must be a YAML list", field="file")
+    return data
+
+
+def is_dialog_set(path) -> bool:
+    data = _read_set(path)
+    return bool(data) and all(isinstance(item, dict) and "turns" in item for item in data)
+
+
+TURN_EXPECTATIONS = ("answer_contains_any", "follow_up", "declined")
+
+
+def load_dialogs(path) -> list[dict]:
+    """Dialogs: ``{id, today, turns: [{q, answer_contains_any? | follow_up? | declined?}]}``."""
+    dialogs = []
+    for i, item in enumerate(_read_set(path), 1):
+        turns = item.get("turns") if isinstance(item, dict) else None
+        if not isinstance(turns, list) or not turns:
+            raise InputError(f"第 {i} 个对话缺少 turns", f"dialog {i} has no turns", field="file")
+        dialog = {"id": str(item.get("id") or f"dialog{i}"), "turns": []}
+        if item.get("today") is not None:
+            dialog["today"] = parse_day(item["today"], field="today")
+        for j, turn in enumerate(turns, 1):
+            if not isinstance(turn, dict) or not str(turn.get("q") or "").strip():
+                raise InputError(f"对话 {dialog['id']} 第 {j} 轮缺少 q", f"dialog {dialog['id']} turn {j} has no q",
+                                 field="file")
+            dialog["turns"].append(dict(turn))
+        dialogs.append(dialog)
+    return dialogs
+
+
+def load_cases(path) -> list[dict]:
+    data = _read_set(path)
     cases = []
     for i, case in enumerate(data, 1):
         if not isinstance(case, dict) or not case.get("question"):
@@ -78,9 +122,19 @@ def _citation_hit(evidence: str, citations: list[dict]) -> bool:
     return False
 
 
-def run_eval(path, k: int = 3) -> dict:
+def first_line(text: str) -> str:
+    """The first non-empty line of an answer, whitespace removed."""
+    for line in str(text or "").split("\n"):
+        if line.strip():
+            return _squash(line)
+    return ""
+
+
+def run_eval(path, k: int = 3, url: str | None = None) -> dict:
     """Score the question set at ``path``; returns the summary of shared/eval/README.md
-    (plus per-case ``results`` and the timing)."""
+    (plus per-case ``results`` and the timing). A dialog set goes through the HTTP API."""
+    if is_dialog_set(path):
+        return run_dialogs(path, url=url)
     cases = load_cases(path)
     assistant = get_assistant()
     k = max(1, int(k))
@@ -97,7 +151,11 @@ def run_eval(path, k: int = 3) -> dict:
             passages = _as_dict(assistant.search(q, k=k)).get("passages", [])
             rank = _evidence_rank(case["evidence"], passages)
             hit = (not declined) and _citation_hit(case["evidence"], citations)
-            result.update(rank=rank, citation_hit=hit, passed=bool(rank == 1 and hit))
+            line = first_line(answer.get("answer", ""))
+            result.update(rank=rank, citation_hit=hit, passed=bool(rank == 1 and hit),
+                          first_citation_hit=(not declined) and _citation_hit(case["evidence"], citations[:1]),
+                          first_line=line, first_line_hit=(not declined) and _squash(case["evidence"]) in line,
+                          reply_chars=len(render.shown_text(answer)))
             if not hit or rank is None or rank > min(3, k):
                 why = []
                 if rank is None or rank > min(3, k):
@@ -134,6 +192,9 @@ def run_eval(path, k: int = 3) -> dict:
     def frac(n, d):
         return round(n / d, 4) if d else None
 
+    answered = [r for r in ev if not r["declined"]]
+    lines = [len(r["first_line"]) for r in answered]
+
     return {
         "file": str(path),
         "k": k,
@@ -149,6 +210,100 @@ def run_eval(path, k: int = 3) -> dict:
         "false_decline_rate": frac(sum(1 for r in ev if r["declined"]), len(ev)),
         "no_answer_accuracy": frac(sum(1 for r in na if r["passed"]), len(na)),
         "answer_accuracy": frac(sum(1 for r in ac if r["passed"]), len(ac)),
+        "first_citation_hit": frac(sum(1 for r in answered if r["first_citation_hit"]), len(answered)),
+        "first_line_hit": frac(sum(1 for r in answered if r["first_line_hit"]), len(answered)),
+        "answer_line_mean": round(sum(lines) / len(lines), 1) if lines else None,
+        "answer_line_max": max(lines) if lines else None,
+        "reply_chars_mean": round(sum(r["reply_chars"] for r in answered) / len(answered), 1) if answered else None,
+        "failures": failures,
+        "seconds": round(time.perf_counter() - started, 2),
+        "results": results,
+    }
+
+
+# -- dialogs ----------------------------------------------------------------------------------
+class _ApiClient:
+    """POST /api/ask, to the app in this process (rate limits off) or to a running server."""
+
+    def __init__(self, url: str | None = None):
+        if url:
+            import httpx
+
+            self._client = httpx.Client(base_url=url.rstrip("/"), timeout=60.0)
+        else:
+            from dataclasses import replace
+
+            from fastapi.testclient import TestClient
+
+            settings = replace(get_settings(), rate_limit_ip=0)
+            self._client = TestClient(create_app(settings, warm_up=False))
+
+    def ask(self, question: str, session_id: str, today) -> dict:
+        body = {"question": question, "session_id": session_id}
+        if today is not None:
+            body["today"] = today.isoformat()
+        response = self._client.post("/api/ask", json=body)
+        if response.status_code != 200:
+            return {"answer": "", "declined": False, "citations": [], "http_status": response.status_code,
+                    "error": response.text[:200]}
+        return response.json()
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def turn_problems(turn: dict, answer: dict) -> list[str]:
+    """What a turn expected and did not get (empty = the turn passes)."""
+    problems = []
+    if answer.get("http_status"):
+        return [f"HTTP {answer['http_status']}"]
+    text = str(answer.get("answer") or "")
+    declined = bool(answer.get("declined"))
+    if turn.get("declined") and not declined:
+        problems.append("应拒答却作答")
+    if not turn.get("declined") and declined:
+        problems.append("误拒答")
+    if turn.get("follow_up") and not answer.get("follow_up"):
+        problems.append("应追问缺失信息")
+    wanted = turn.get("answer_contains_any")
+    if wanted and not any(str(w) in text for w in wanted):
+        problems.append("回答未含期望内容")
+    return problems
+
+
+def run_dialogs(path, url: str | None = None) -> dict:
+    """Every dialog through POST /api/ask with its own session id; a dialog passes when
+    every turn meets its expectations."""
+    import uuid
+
+    dialogs = load_dialogs(path)
+    client = _ApiClient(url)
+    results, failures = [], []
+    started = time.perf_counter()
+    try:
+        for dialog in dialogs:
+            session = f"eval-{dialog['id']}-{uuid.uuid4().hex[:8]}"
+            turns = []
+            for n, turn in enumerate(dialog["turns"], 1):
+                answer = client.ask(str(turn["q"]), session, dialog.get("today"))
+                problems = turn_problems(turn, answer)
+                turns.append({"q": turn["q"], "answer": answer.get("answer", ""), "problems": problems,
+                              "status": answer.get("status")})
+                if problems:
+                    failures.append({"id": f"{dialog['id']}#{n}", "question": turn["q"], "kind": "dialog",
+                                     "expected": turn.get("answer_contains_any") or "",
+                                     "reason": "；".join(problems), "got": str(answer.get("answer") or "")[:160]})
+            results.append({"id": dialog["id"], "passed": not any(t["problems"] for t in turns), "turns": turns})
+    finally:
+        client.close()
+    n_turns = sum(len(r["turns"]) for r in results)
+    return {
+        "file": str(path),
+        "cases": len(results),
+        "dialogs": len(results),
+        "dialogs_passed": sum(1 for r in results if r["passed"]),
+        "turns": n_turns,
+        "turns_passed": sum(1 for r in results for t in r["turns"] if not t["problems"]),
         "failures": failures,
         "seconds": round(time.perf_counter() - started, 2),
         "results": results,
@@ -170,8 +325,21 @@ def print_summary(summary: dict) -> None:
         value = summary.get(key)
         return "—" if value is None else f"{value:.3f}"
 
+    if "dialogs" in summary:
+        print(f"共 {summary['dialogs']} 段对话（{summary['turns']} 轮），通过 {summary['dialogs_passed']} 段、"
+              f"{summary['turns_passed']} 轮，用时 {summary.get('seconds', 0)}s")
+        return
+
     print(f"共 {summary['cases']} 题（证据 {summary['evidence_cases']}，拒答 {summary['no_answer_cases']}，"
           f"计算 {summary['answer_cases']}），失败 {len(summary.get('failures', []))}，用时 {summary.get('seconds', 0)}s")
     print(f"recall@1 {pct('recall_at_1')}  recall@3 {pct('recall_at_3')}  MRR {pct('mrr')}  "
           f"answer_citation_hit {pct('answer_citation_hit')}  false_decline_rate {pct('false_decline_rate')}  "
           f"no_answer_accuracy {pct('no_answer_accuracy')}  answer_accuracy {pct('answer_accuracy')}")
+
+    def num(key):
+        value = summary.get(key)
+        return "—" if value is None else f"{value}"
+
+    print(f"first_citation_hit {pct('first_citation_hit')}  first_line_hit {pct('first_line_hit')}  "
+          f"answer_line_mean {num('answer_line_mean')}  answer_line_max {num('answer_line_max')}  "
+          f"reply_chars_mean {num('reply_chars_mean')}")

@@ -129,13 +129,18 @@ def ask(question, today, session_id, as_json):
 @cli.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("-k", "k", type=click.IntRange(1, 50), default=3, show_default=True)
+@click.option("--url", default=None,
+              help="对话集发往正在运行的服务（如 http://127.0.0.1:8000）；默认在本进程内走 HTTP 接口 / "
+                   "send a dialog set to a running `policydesk serve` instead of the app in this process")
 @json_option
 @handle_errors
-def eval_command(file, k, as_json):
-    """Run a question set (shared/eval format) and print failures and a summary."""
+def eval_command(file, k, url, as_json):
+    """Run a question set (shared/eval format) and print failures and a summary.
+
+    A dialog set (items with `turns`) goes through POST /api/ask, one session id per dialog."""
     from cli.evaluation import print_summary, run_eval
 
-    summary = run_eval(file, k=k)
+    summary = run_eval(file, k=k, url=url)
     emit(summary, as_json, print_summary)
 
 

@@ -5,13 +5,18 @@ and ``paragraph`` is the 0-based line of ``start``. A citation of national law a
 where in the statute it sits: ``statute`` (《劳动合同法》), ``article`` (第四十七条),
 ``chapter``, ``version_date`` and ``version_event`` of the text, and its ``kind``
 (法律 / 行政法规 / 司法解释 / 部门规章 …). Those fields are absent (None) for other documents
-and are left out of ``to_dict`` then, so the plain citation contract stays as it was."""
+and are left out of ``to_dict`` then, so the plain citation contract stays as it was.
+A quote cut from a longer sentence adds ``sentence`` (that sentence, verbatim) and its span
+``sentence_start``/``sentence_end``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 STATUTE_FIELDS = ("statute", "article", "chapter", "version_date", "version_event", "kind", "version_note")
+# A quote cut from a longer sentence (the answer line) carries that sentence and its span,
+# so a surface can show the whole sentence behind the citation.
+CONTEXT_FIELDS = ("sentence", "sentence_start", "sentence_end")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Citation:
     # 历史版本（2018-10-26）: the text is an older version of a law, not the one in force
     # (set by search, which knows the day asked); None when in force
     version_note: str | None = None
+    sentence: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
 
     @classmethod
     def for_span(cls, doc: Any, start: int, end: int) -> "Citation":
@@ -64,7 +72,7 @@ class Citation:
         out = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in STATUTE_FIELDS and value is None:
+            if f.name in STATUTE_FIELDS + CONTEXT_FIELDS and value is None:
                 continue
             out[f.name] = value
         return out

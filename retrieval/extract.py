@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from retrieval.chunking import MAX_SENTENCE_CHARS, split_sentences
+from retrieval.clauses import best_span
 from retrieval.documents import Citation
 from retrieval.lexical import get_tokenizer
 
@@ -144,3 +145,28 @@ def select_sentences(query: str, passages: list, max_sentences: int = 3, searche
         if score >= max(MIN_SCORE, keep_ratio * best):
             chosen.append(sub)
     return chosen
+
+
+def _query_weights(query: str, searcher=None) -> tuple[dict[str, float], object]:
+    tokenizer = searcher.tokenizer if searcher is not None else get_tokenizer()
+    idf = searcher.lexical.idf if searcher is not None else (lambda token: 1.0)
+    tokens = list(dict.fromkeys(tokenizer.tokenize(query, expand=True)))
+    return {t: idf(t) for t in tokens}, tokenizer
+
+
+def answer_line(query: str, citation: Citation, searcher=None) -> tuple[Citation, float]:
+    """The clause(s) of the quoted sentence that state the answer (retrieval.clauses), as
+    the citation of exactly that span; a part of a longer sentence carries the sentence
+    (``sentence``, ``sentence_start``, ``sentence_end``) so it stays one click away."""
+    weights, tokenizer = _query_weights(query, searcher)
+    similarity = None
+    if searcher is not None and hasattr(searcher, "clause_similarities"):
+        def similarity(texts):
+            return searcher.clause_similarities(query, texts)
+    start, end, score = best_span(weights, tokenizer.tokenize, citation.quote, citation.start, query,
+                                  similarity=similarity)
+    if (start, end) == (citation.start, citation.end):
+        return citation, score
+    sub = _sub_citation(citation, start, end)
+    return replace(sub, sentence=citation.quote, sentence_start=citation.start,
+                   sentence_end=citation.end), score

@@ -31,7 +31,7 @@ from retrieval.chunking import Chunk
 from retrieval.dense import DenseStore, open_client
 from retrieval.documents import DOCS_FILE, Citation, Document, load_documents
 from retrieval.embedders import get_embedder
-from retrieval.extract import select_sentences
+from retrieval.extract import answer_line, select_sentences
 from retrieval.indexing import (CORPUS_DATA, SENTENCE_SPANS, lexical_text, read_chunks, read_search_manifest,
                                 read_sentence_vectors)
 from retrieval.lexical import LexicalIndex, get_tokenizer
@@ -42,6 +42,7 @@ from retrieval.statutes import article_ordinal
 from retrieval.versions import VersionIndex, VersionRequest
 
 LEXICAL_WEIGHT = 0.6
+CLAUSE_VECTOR_CACHE = 20000  # clause vectors embedded for answer lines, kept in memory
 DENSE_CANDIDATES = 50  # how many nearest chunks Chroma returns before fusion
 LEXICAL_CANDIDATES = 50
 CLAUSE_WEIGHT = 0.5    # share of the best clause's cosine in a chunk's dense score
@@ -191,6 +192,7 @@ class Searcher:
         self.served_places = self.regions.served_places(served_regions)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._dense_cache: OrderedDict[tuple, list] = OrderedDict()
+        self._clause_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self.closed = False
         self.sentence_vectors: dict = {}
@@ -667,6 +669,32 @@ class Searcher:
     def select_sentences(self, query: str, passages: list[Passage], max_sentences: int = 3):
         return select_sentences(query, passages, max_sentences, searcher=self)
 
+    def clause_similarities(self, query: str, texts: list[str]) -> list[float]:
+        """Cosines of the question with clauses of a quoted sentence (finer than the indexed
+        sentence vectors). Clause vectors are embedded on first use and kept (LRU): the
+        clauses of the few sentences an answer opens with."""
+        missing = []
+        with self._lock:
+            for t in texts:
+                if t not in self._clause_vectors and t not in missing:
+                    missing.append(t)
+        if missing:
+            vectors = self.embedder.embed_documents_array(missing) \
+                if hasattr(self.embedder, "embed_documents_array") \
+                else np.asarray(self.embedder.embed_documents(missing), dtype=np.float32)
+            with self._lock:
+                for t, v in zip(missing, vectors):
+                    self._clause_vectors[t] = np.asarray(v, dtype=np.float32)
+                while len(self._clause_vectors) > CLAUSE_VECTOR_CACHE:
+                    self._clause_vectors.popitem(last=False)
+        q = self.query_vector(query)
+        with self._lock:
+            return [float(self._clause_vectors[t] @ q) if t in self._clause_vectors else 0.0 for t in texts]
+
+    def answer_line(self, query: str, citation):
+        """(the clause citation that states the answer, its score): retrieval.clauses."""
+        return answer_line(normalize_text(query), citation, searcher=self)
+
     # -- declining --------------------------------------------------------------------------
     def features(self, query: str, passages: list[Passage]) -> dict:
         query = normalize_text(query)
@@ -716,6 +744,12 @@ class Searcher:
             "figure_asked": [name for name, _ in asked],
             "figure_stated": stated,
         }
+
+    def topics_named(self, query: str) -> list[str]:
+        """The policy topics (dictionary tag nx) a question names, in the corpus or not:
+        爱心消费券每人多少钱 names one, 什么时候之前发完？ none."""
+        terms = self.tokenizer.canonical_terms(normalize_text(query))
+        return [t for t in dict.fromkeys(terms) if t in self.tokenizer.topics]
 
     def _figures_stated(self, query: str, asked: list, passages: list[Passage]) -> list[str]:
         """The kinds of figure asked for that a clause of the passages states about the

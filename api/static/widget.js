@@ -211,6 +211,8 @@
     '.pd-pending{color:#4b5563}',
     '.pd-error{background:#fff1f0;border:1px solid #a8071a;color:#8a0010}',
     '.pd-p{display:block;margin:0 0 6px}',
+    '.pd-b-answer{font-weight:bold}',
+    '.pd-b-source{font-size:.85em;color:#4d4d4d}',
     '.pd-notice{display:block;margin:8px 0 0;padding:6px 10px;background:#fff8e1;color:#4a3500;border-radius:8px;font-size:.85em}',
     '.pd-follow{font-weight:bold;color:#123f7a}',
     '.pd-mk{color:#1a5fb4;text-decoration:underline;font-weight:bold;padding:0 1px}',

@@ -1,16 +1,23 @@
 """Compose the deterministic answer as its parts (blocks): extractive and cited for
 passages, the result sentence with its rules and next steps for a calculator, the national
 law while a missing fact is asked for. The renderer turns the parts into text and places
-the follow-up question."""
+the follow-up question.
+
+Every answer opens with its answer line: the clause that states the answer, quoted with its
+marker (“发放标准为每人1500元”[1]), or the calculator's result sentence. The source line
+follows it; further quotes only when they add a sentence the first does not hold. What does
+not fit one phone screen (render.REPLY_CHARS) is marked ``more`` and folds behind 展开."""
 from assistant import messages
 from assistant.answer import ANSWERED, CALCULATED, NEEDS_MORE_INFO
 from assistant.calc_fields import calculator_spec, field_specs
-from assistant.render import block
+from assistant.render import block, fit_screen
 from calculators.rules import statute_citations
 from policydesk.citation import citation_label
 
 MAX_SENTENCES = 3
 MAX_STATUTE_ARTICLES = 3
+LINE_CANDIDATES = 1
+LINE_ORDER_PENALTY = 0.15
 
 
 def run(answer, ctx):
@@ -19,22 +26,23 @@ def run(answer, ctx):
         specs = field_specs(ctx.understanding.intent)
         if ctx.assumed:
             conditions = "、".join(specs[m]["label_zh"].removeprefix("是否") for m in ctx.assumed)
-            blocks = [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks
+            # the result stays the first line; what it assumed follows it
+            blocks = blocks[:1] + [block("notice", messages.ASSUMED.format(conditions=conditions))] + blocks[1:]
             answer.follow_up = specs[ctx.assumed[0]].get("ask_zh")
         elif ctx.then_ask and _worth_asking(ctx):
             answer.follow_up = specs[ctx.then_ask[0]].get("ask_zh")
         elif ctx.then_ask:   # nothing owed: the wage would change nothing, so stop asking
             ctx.state = {k: v for k, v in (ctx.state or {}).items() if k != "pending"}
             ctx.state_changed = True
-        answer.finish(CALCULATED, blocks=blocks, citations=citations)
+        answer.finish(CALCULATED, blocks=fit_screen(blocks), citations=citations)
     elif ctx.route == "follow_up":
         body, citations = compose_extractive(answer, ctx) if ctx.passages else ([], [])
         rules, citations = compose_statutes(ctx.understanding.intent, citations, ctx)
         answer.follow_up = follow_up_question(ctx)
-        answer.finish(NEEDS_MORE_INFO, blocks=body + rules, citations=citations)
+        answer.finish(NEEDS_MORE_INFO, blocks=fit_screen(body + rules), citations=citations)
     elif ctx.route == "search":
         blocks, citations = compose_extractive(answer, ctx)
-        answer.finish(ANSWERED, blocks=blocks, citations=citations)
+        answer.finish(ANSWERED, blocks=fit_screen(blocks), citations=citations)
     else:
         return {"skipped": True}
     ctx.deterministic = answer.answer
@@ -84,36 +92,42 @@ def compose_statutes(name: str, citations: list[dict], ctx) -> tuple[list[dict],
 
 
 def compose_extractive(answer, ctx) -> tuple[list[dict], list[dict]]:
-    """The chosen quotes, each with its marker. A quote of national law is named by its
-    article (《劳动合同法》第四十七条（2012-12-28 修正）); when local policy and national law
-    both answer, the local rule leads and the articles follow as its national basis."""
-    quotes = ctx.services.searcher.select_sentences(answer.normalized, ctx.passages,
-                                                     max_sentences=MAX_SENTENCES)
-    local = [q.to_dict() for q in quotes if not q.statute]
-    national = [q.to_dict() for q in quotes if q.statute]
-    citations = local + national
+    """The answer line (the clause of the best sentence that states the answer) with its
+    marker, the source line, then the further sentences chosen, each with its marker. A
+    quote of national law is named by its article (《劳动合同法》第四十七条（2012-12-28 修正））."""
+    searcher = ctx.services.searcher
+    quotes = searcher.select_sentences(ctx.query or answer.normalized, ctx.passages, max_sentences=MAX_SENTENCES)
     for p in answer.passages:
         c = p["citation"]
-        p["used"] = any(c["doc_id"] == q["doc_id"] and c["start"] <= q["start"] and q["end"] <= c["end"]
-                        for q in citations)
-    if not citations:
+        p["used"] = any(c["doc_id"] == q.doc_id and c["start"] <= q.start and q.end <= c["end"] for q in quotes)
+    if not quotes:
         return [block("notice", messages.DECLINED)], []
-    blocks: list[dict] = []
-    if local:
-        first = local[0]
-        lead = messages.SOURCE_LEAD_MULTI if len({c["doc_id"] for c in local}) > 1 else messages.SOURCE_LEAD
-        blocks.append(block("lead", lead.format(title=first["title"], publisher=first["publisher"],
-                                                date=first["date"])))
-        blocks += [block("quote", c["quote"], [i]) for i, c in enumerate(local, 1)]
-        if national:
-            blocks.append(block("lead", messages.NATIONAL_BASIS))
-    for i, c in enumerate(national, len(local) + 1):
-        if not local and i == 1:
-            blocks.append(block("lead", messages.LABEL_LEAD.format(label=citation_label(c))))
-            blocks.append(block("quote", c["quote"], [i]))
-        else:
+    # The answer line: the best clause of the first sentences chosen, the earlier sentence
+    # preferred (LINE_ORDER_PENALTY per place) — the second sentence often holds the clause
+    # that states the figure asked for while the first matched the question's words.
+    query = ctx.query or answer.normalized
+    lines = [(searcher.answer_line(query, q), n) for n, q in enumerate(quotes[:LINE_CANDIDATES])]
+    (line, _), n = max(lines, key=lambda item: item[0][1] - LINE_ORDER_PENALTY * item[1])
+    source = quotes[n]
+    quotes = [source] + [q for q in quotes if q is not source]
+    first = line.to_dict()
+    citations = [first]
+    blocks = [block("answer", first["quote"], [1]),
+              block("source", messages.SOURCE_LINE.format(label=citation_label(first)))]
+    for q in quotes[1:]:
+        c = q.to_dict()
+        if c["doc_id"] == first["doc_id"] and c["start"] < source.end and source.start < c["end"]:
+            continue   # the sentence the answer line was cut from
+        citations.append(c)
+        n = len(citations)
+        if c.get("statute") and (c["doc_id"], c.get("article")) != (first["doc_id"], first.get("article")):
             blocks.append(block("statute", messages.LABELLED_QUOTE.format(label=citation_label(c), quote=c["quote"]),
-                                [i]))
+                                [n]))
+        elif c["doc_id"] != first["doc_id"]:
+            blocks.append(block("statute", messages.LABELLED_QUOTE.format(label=citation_label(c), quote=c["quote"]),
+                                [n]))
+        else:
+            blocks.append(block("quote", c["quote"], [n]))
     # A question naming a year (2008年的劳动合同法) is answered from that year's version, and
     # says so first; when we hold no version that old, it says that instead of quietly
     # answering from another (an older version's citation label says 历史版本 too).

@@ -20,8 +20,9 @@ def run(answer, ctx):
     bad = guard.check(answer.answer, answer.citations, answer.calculator, extra)
     llm_used = bool(answer.llm and answer.llm.get("reply") is not None and answer.answer != ctx.deterministic)
     if llm_used:
-        problems = [f"数字无依据：{b}" for b in bad]
-        problems += guard.marker_problems(answer.answer, ctx.deterministic, len(answer.citations))
+        text, problems = guard.review_rewrite(answer.answer, ctx.deterministic, answer.citations,
+                                              answer.calculator, extra)
+        answer.answer = text
         if len(answer.answer) > 2 * len(ctx.deterministic) + 200:
             problems.append("改写过长")
         if not answer.answer.strip():

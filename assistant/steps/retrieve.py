@@ -8,8 +8,17 @@ def run(answer, ctx):
     if ctx.route not in ("search", "follow_up"):
         return {"skipped": True}
     searcher = ctx.services.searcher
-    ctx.passages = searcher.search(answer.normalized, k=SEARCH_K, today=ctx.today.isoformat())
-    ctx.coverage = searcher.assess(answer.normalized, ctx.passages)
+    query = ctx.query or answer.normalized
+    ctx.passages = searcher.search(query, k=SEARCH_K, today=ctx.today.isoformat())
+    ctx.coverage = searcher.assess(query, ctx.passages)
+    if (not ctx.coverage.covered and ctx.context_query
+            and ctx.coverage.reason not in ("other_region", "topic_not_in_corpus")):
+        # an elliptical follow-up (什么时候之前发完？) read with the topic before it; a
+        # message naming another place or an absent topic of its own stays declined
+        passages = searcher.search(ctx.context_query, k=SEARCH_K, today=ctx.today.isoformat())
+        coverage = searcher.assess(ctx.context_query, passages)
+        if coverage.covered:
+            ctx.query, ctx.passages, ctx.coverage = ctx.context_query, passages, coverage
     answer.coverage = _coverage_dict(ctx.coverage)
     answer.passages = [dict(p.to_dict(), used=False) for p in ctx.passages]
     if not ctx.coverage.covered:

@@ -7,6 +7,10 @@ from assistant.calc_fields import all_field_specs, calculator_spec, field_specs
 
 def run(answer, ctx):
     u = ctx.understanding
+    if u.intent == "restart":
+        answer.finish(CHITCHAT, messages.RESTARTED, citations=[])
+        ctx.deterministic = answer.answer
+        return {"route": "restart"}
     if u.intent == "chitchat":
         thanks = any(w in answer.normalized for w in ("谢", "感谢"))
         answer.finish(CHITCHAT, messages.THANKS if thanks else messages.CHITCHAT, citations=[])
@@ -15,7 +19,7 @@ def run(answer, ctx):
     if u.intent not in all_field_specs():
         ctx.route = "search"
         return {"route": "search"}
-    elsewhere = ctx.services.searcher.foreign_places(answer.normalized)
+    elsewhere = ctx.services.searcher.foreign_places(ctx.query or answer.normalized)
     if elsewhere:
         # The calculators hold Shanxi rules only: 上海的失业金 is not ours to compute.
         referrals.decline(answer)

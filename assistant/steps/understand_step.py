@@ -2,7 +2,7 @@
 when the new message answers it, starting afresh when it is an unrelated question."""
 import re
 
-from assistant.calc_fields import all_field_specs, calculator_title, field_specs
+from assistant.calc_fields import all_field_specs, calculator_spec, calculator_title, field_specs
 from assistant.llm import choose_calculator
 from assistant.parsing import arabize, find_dates, find_day_counts, find_durations
 from assistant.slots import amounts_in, hours_in
@@ -12,8 +12,30 @@ YES = re.compile(r"^(?:是|是的|对|对的|有|嗯|恩|好|可以|没错|确�
 NO = re.compile(r"^(?:不是|没有|没|否|不|不对|无|没受|没有受)[的啊呀了。！!.]*$")
 
 
+# 重新开始 (and its kin) at the start of a message forgets the conversation; what follows is
+# a new question.
+RESTART = re.compile(r"^(?:重新开始|重新来|重来|从头开始|从头再来|清空|换个话题)[吧啊。，,.！!\s]*")
+# A message that changes one fact of the question before (那签三年的呢？ 如果是低保户呢？
+# 换成两个月呢？ 不对，是2019年入职的) or asks more of the same topic without naming it
+# (什么时候之前发完？).
+FOLLOW_UP = re.compile(r"^(?:那|那么|那要是|那如果|如果|要是|假如|假设|换成|换做|换了|改成|改为|不对|不是|若是|"
+                       r"再加上|加上|算上|再算上)|呢[？?。.!！]*$")
+ELLIPTICAL = re.compile(r"什么时候|啥时候|多少|怎么办|咋办|怎么|如何|哪里|去哪|在哪|几天|多久|几个月|能不能|可以吗|行吗")
+ELLIPTICAL_CHARS = 14
+FOLLOW_UP_CHARS = 40
+
+
 def run(answer, ctx):
-    text = answer.normalized
+    text = (answer.normalized or "").strip()
+    restart = RESTART.match(text)
+    if restart:
+        ctx.state, ctx.state_changed = {}, True
+        text = text[restart.end():].strip()
+        if not text:
+            ctx.understanding = Understanding("restart")
+            answer.intent = "restart"
+            return {"intent": "restart"}
+        ctx.query = text
     fresh = understand(text, ctx.today)
     pending = (ctx.state or {}).get("pending")
     if pending:
@@ -29,6 +51,14 @@ def run(answer, ctx):
     if pending:
         ctx.state = {k: v for k, v in ctx.state.items() if k != "pending"}
         ctx.state_changed = True
+    last = (ctx.state or {}).get("last")
+    if last and _is_follow_up(text, fresh, ctx):
+        continued = _continue_last(last, text, fresh, ctx)
+        if continued is not None:
+            ctx.understanding = continued
+            answer.intent, answer.slots = continued.intent, continued.slots
+            return {"intent": continued.intent, "slots": continued.slots, "continued": "last",
+                    "problems": continued.problems}
     detail = {}
     if fresh.intent == "search" and ctx.services.llm is not None:
         fresh, detail = _llm_choice(answer, ctx, fresh)
@@ -36,6 +66,79 @@ def run(answer, ctx):
     answer.intent, answer.slots = fresh.intent, fresh.slots
     return {"intent": fresh.intent, "slots": fresh.slots, "problems": fresh.problems,
             "candidates": fresh.candidates, "dropped_pending": bool(pending), **detail}
+
+
+def _is_follow_up(text: str, fresh: Understanding, ctx) -> bool:
+    """A short message that leans on the one before: 那…呢, 如果是…, 换成…, 不对，是…, or a
+    bare 什么时候之前发完？ that names no topic of its own (爱心消费券每人多少钱 does)."""
+    if len(text) <= FOLLOW_UP_CHARS and FOLLOW_UP.search(text):
+        return True
+    if len(text) > ELLIPTICAL_CHARS or not ELLIPTICAL.search(text) or fresh.candidates:
+        return False
+    return not ctx.services.searcher.topics_named(text)
+
+
+def _continue_last(last: dict, text: str, fresh: Understanding, ctx) -> Understanding | None:
+    """The previous topic with the new value: the last calculator with its inputs, the
+    facts this message gives replacing theirs; a question on the same topic read with the
+    previous question. Another calculator named outright is a new topic (None)."""
+    name = last.get("calculator")
+    question = last.get("question") or ""
+    if name and fresh.intent in (name, "search"):
+        slots, problems = extract_slots(name, text, ctx.today)
+        if not slots and not problems:
+            slots = _changed_fact(name, last.get("slots") or {}, text, ctx.today)
+        if slots or problems:
+            return Understanding(name, _replace_facts(name, last.get("slots") or {}, slots), problems,
+                                 fresh.candidates, True)
+    if fresh.intent != "search" or not question:
+        return None
+    combined = f"{question} {text}"
+    again = understand(combined, ctx.today)
+    if name and again.intent == name:
+        # 什么时候之前发完？ after a voucher answer: the same calculator, asked for more
+        return Understanding(name, _replace_facts(name, last.get("slots") or {}, again.slots), again.problems,
+                             again.candidates, True)
+    ctx.context_query = combined
+    return None
+
+
+def _changed_fact(name: str, old: dict, text: str, today) -> dict:
+    """换成两个月呢？ / 换成七级呢？: a bare value in the unit of exactly one fact given
+    before replaces that fact."""
+    bare = FOLLOW_UP.sub("", text).strip().removesuffix("的").strip("，,。.？?！! ")
+    if not bare:
+        return {}
+    found = {}
+    for field in old:
+        value = _short_answer({"calculator": name, "asked": field}, bare, today)
+        if field in value:
+            found.update(value)
+    return found if len(found) == 1 else {}
+
+
+def _replace_facts(name: str, old: dict, new: dict) -> dict:
+    """``old`` facts with ``new`` ones in their place; a new fact also displaces the ones
+    that stand in for it (a tenure in years replaces the start date: one exclusive group)."""
+    spec = calculator_spec(name)
+    groups = [set(g) for g in (spec.exclusive if spec else ())]
+    displaced = {f for k in new for g in groups if k in g for f in g}
+    return {**{k: v for k, v in old.items() if k not in displaced}, **new}
+
+
+def remember(answer, ctx) -> None:
+    """What a follow-up may lean on: the question answered (or asked about) and, for a
+    calculator, its name and the facts the citizen gave. A declined question leaves the
+    topic as it was."""
+    if answer.status not in ("answered", "calculated", "needs_more_info", "faq"):
+        return
+    u = ctx.understanding
+    last = {"question": ctx.query or answer.normalized}
+    if u is not None and u.intent in all_field_specs():
+        last["calculator"] = u.intent
+        last["slots"] = dict(answer.slots or {})
+    ctx.state = {**(ctx.state or {}), "last": last}
+    ctx.state_changed = True
 
 
 def _llm_choice(answer, ctx, fresh: Understanding) -> tuple[Understanding, dict]:

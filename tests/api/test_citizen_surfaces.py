@@ -162,7 +162,9 @@ def test_h5_citations_are_labelled_by_their_words_open_from_markers_and_link_to_
     assert markers.count() >= 2
     second = answer.locator(".pd-cite").nth(1)
     assert second.locator("details").get_attribute("open") is None
-    # (the marker of citation 2, wherever it stands: an ended measure's notice comes first)
+    # The answer line and its source fill the screen; the further quotes fold behind 展开
+    # (the marker of citation 2, wherever it stands: an ended measure's notice comes first).
+    answer.locator(".pd-body .pd-more > summary", has_text="展开").click()
     markers.and_(answer.locator('.pd-mk[data-n="2"]')).first.click()
     assert second.locator("details").evaluate("d => d.open")
     box, view = second.bounding_box(), page.locator(".pd-list").bounding_box()

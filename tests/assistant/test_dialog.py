@@ -54,3 +54,26 @@ def test_short_unrelated_question_after_a_follow_up_is_not_taken_as_the_answer(w
     first, second = converse(["创业担保贷款可以展期多久", "火车票怎么退"])
     assert first.status == "needs_more_info"
     assert second.declined and second.follow_up is None
+
+
+def test_a_follow_up_that_changes_one_fact_continues_the_topic(writable_indexed_home):
+    first, second, third = converse(["劳动合同签了2年，试用期最长多久？", "那签三年的呢？", "换成两个月呢？"])
+    assert first.calculator["result"]["max_probation_months"] == 2
+    assert second.calculator["name"] == "probation" and second.calculator["result"]["max_probation_months"] == 6
+    assert "6个月" in second.answer.splitlines()[0]
+    assert third.calculator["result"]["max_probation_months"] == 0
+
+
+def test_a_new_topic_starts_fresh_and_restart_forgets(writable_indexed_home):
+    first, second, third, fourth = converse(["劳动合同签了2年，试用期最长多久？", "爱心消费券每人多少钱",
+                                             "重新开始", "那签三年的呢？"], today=date(2023, 1, 10))
+    assert second.calculator is None or second.calculator["name"] != "probation"
+    assert "1500" in second.answer
+    assert third.status == "chitchat" and "重新开始" in third.answer
+    assert fourth.calculator is None   # nothing left to continue
+
+
+def test_an_elliptical_question_is_read_with_the_one_before(writable_indexed_home):
+    first, second = converse(["我是特困供养人员，这次爱心消费券发多少？", "什么时候之前发完？"], today=date(2023, 1, 15))
+    assert "1500" in first.answer
+    assert not second.declined and ("2月28日" in second.answer or "2月底" in second.answer)

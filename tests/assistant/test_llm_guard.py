@@ -55,7 +55,7 @@ def test_faithful_rewrite_is_kept(home, monkeypatch):
 @pytest.mark.parametrize("tamper,why", [
     (lambda t: t.replace("2024年5月20日", "2024年6月20日"), "数字无依据"),
     (lambda t: t + "\n请务必在2023年1月31日前提交申请。", "数字无依据"),
-    (lambda t: t.replace("[1]", "").replace("[2]", "").replace("[3]", ""), "丢失"),
+    (lambda t: t.replace("[1]", "[7]"), "无对应引文"),
 ])
 def test_changed_or_invented_numbers_and_dropped_citations_are_discarded(home, monkeypatch, tamper, why):
     plain = deterministic(LOAN_Q)
@@ -63,6 +63,15 @@ def test_changed_or_invented_numbers_and_dropped_citations_are_discarded(home, m
     assert answer.llm["accepted"] is False and why in answer.llm["reason"]
     assert answer.answer == plain.answer
     assert "2024年5月20日" in answer.answer and answer.citations == plain.citations
+
+
+def test_a_rewrite_that_dropped_its_markers_is_kept_with_the_markers_put_back(home, monkeypatch):
+    plain = deterministic(LOAN_Q)
+    bare = plain.answer.replace("[1]", "").replace("[2]", "").replace("[3]", "")
+    answer = ask_with(FakeListChatModel(responses=[bare]), LOAN_Q, monkeypatch)
+    assert answer.llm["accepted"] is True, answer.llm["reason"]
+    first = answer.answer.splitlines()[0]
+    assert "2024年5月20日" in first and "[1]" in first
 
 
 def test_amount_changed_in_passage_answer_is_discarded(home, monkeypatch):
