@@ -88,10 +88,10 @@ def _num(raw: str | None):
 # ------------------------------------------------------------------ mentions of each kind
 
 def _dates(text: str, today: date, fields) -> list[Mention]:
-    month_end = any(f.say.month_end for f in fields)
+    wants_month_end = any(f.say.month_end for f in fields)
     out = []
     for d in find_dates(text, today):
-        if d.value is None and month_end:
+        if d.value is None and wants_month_end:
             m = _MONTH_ONLY.fullmatch(d.text.rstrip("份"))
             if m and 1 <= int(m.group(3)) <= 12:
                 year = int(m.group(1)) if m.group(1) else today.year + _YEAR_WORDS.get(m.group(2) or "今年", 0)

@@ -69,3 +69,12 @@ def test_amounts():
 def test_month_arithmetic_clamps_to_month_end():
     assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
     assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+
+
+def test_a_month_without_a_day_reads_as_that_months_end_for_a_graduation_date():
+    """去年7月毕业: the benefits calculator reads the graduation date as the month's last day
+    (once a crash: the question got the "系统暂时出了点问题" apology)."""
+    from assistant.understand import understand
+
+    u = understand("我是去年7月毕业的大学生，一直没找到工作，现在在送外卖，能享受什么补贴？", date(2023, 3, 1))
+    assert u.slots.get("graduation_date") == "2022-07-31"
