@@ -16,6 +16,8 @@ from policydesk.dates import parse_day
 from policydesk.errors import InputError
 from policydesk.settings import get_settings
 
+TEXT_OPENING = 400   # characters of each text in a `docs --json` listing
+
 actor_option = click.option("--actor", default=None,
                             help="记入审计日志的操作人（默认 cli:系统用户名）/ who to record in the audit log")
 today_option = click.option("--today", default=None, help="按哪一天判断有效期（默认今天）/ the day validity is judged on")
@@ -59,6 +61,8 @@ def _finish(data: dict, as_json: bool, human) -> None:
 @click.group(invoke_without_command=True)
 @click.option("--status", "status", default="", help="只列出某状态：draft published retired expired")
 @click.option("-q", "--query", default="", help="按编号、标题、发布单位、文种、地区筛选")
+@click.option("--full-text", "full_text", is_flag=True,
+              help="--json 时给出全文（默认每篇只给开头，见 text_chars）/ whole texts in --json")
 @click.option("--progress", "progress", is_flag=True,
               help="只显示索引进度（文档、段落、向量 已完成/总数）/ index progress only")
 @click.option("--drafts", is_flag=True, help="也列出草稿（未收录）/ include drafts (not in the index)")
@@ -66,7 +70,7 @@ def _finish(data: dict, as_json: bool, human) -> None:
 @json_option
 @click.pass_context
 @handle_errors
-def docs(ctx, status, query, progress, drafts, today, as_json):
+def docs(ctx, status, query, full_text, progress, drafts, today, as_json):
     """List the ingested documents (retired ones marked) with status, validity, chunks and
     citations served (--drafts: drafts too); subcommands add, publish, retire … them."""
     if ctx.invoked_subcommand is not None:
@@ -91,7 +95,12 @@ def docs(ctx, status, query, progress, drafts, today, as_json):
         for row in rows:
             doc = docs_by_id.get(row["doc_id"])
             item = {**(doc.summary_dict() if doc is not None else {}), **row}
-            item.setdefault("text", "")
+            text = item.get("text") or ""
+            # 26 statutes are ~0.5 MB of text: a listing gives each text's opening (cut from
+            # it, never rewritten) and its length; --full-text or `docs show` give it whole.
+            item["text_chars"] = len(text)
+            item["text_complete"] = full_text or len(text) <= TEXT_OPENING
+            item["text"] = text if item["text_complete"] else text[:TEXT_OPENING]
             item["source"] = doc.source if doc is not None else ""
             out.append(item)
         emit(out, True)

@@ -12,7 +12,7 @@ from .conftest import SEED_IDS
 
 
 def test_docs_lists_the_four_seed_articles_cleanly_then_the_statutes(indexed_home):
-    result = CliRunner().invoke(cli, ["docs", "--json"])
+    result = CliRunner().invoke(cli, ["docs", "--json", "--full-text"])
     assert result.exit_code == 0, result.output
     docs = json.loads(result.output)
     seed = [d for d in docs if d["source"].startswith("sources/")]
@@ -24,6 +24,18 @@ def test_docs_lists_the_four_seed_articles_cleanly_then_the_statutes(indexed_hom
         assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff\d]|\d +[\u4e00-\u9fff]", d["text"])
         assert "\n\n" not in d["text"] and "据《" not in d["text"]
         assert "statute" not in d and "articles" not in d
+
+
+def test_a_listing_gives_each_texts_opening_verbatim_and_stays_small(indexed_home):
+    """The 26 statutes are ~0.5 MB of text: the listing (which scripts and the contract check
+    read in one piece) gives each text's opening and its length; --full-text the whole."""
+    listing = CliRunner().invoke(cli, ["docs", "--json"]).output
+    full = {d["doc_id"]: d for d in json.loads(CliRunner().invoke(cli, ["docs", "--json", "--full-text"]).output)}
+    assert len(listing.encode("utf-8")) < 128 * 1024 < len(json.dumps(list(full.values()), ensure_ascii=False).encode())
+    for d in json.loads(listing):
+        whole = full[d["doc_id"]]["text"]
+        assert whole.startswith(d["text"]) and d["text_chars"] == len(whole)
+        assert d["text_complete"] == (d["text"] == whole)
 
 
 def test_statutes_are_documents_of_their_own_with_metadata_read_from_the_file(indexed_home):
