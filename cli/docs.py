@@ -106,7 +106,13 @@ def docs(ctx, status, query, full_text, progress, drafts, today, as_json):
         emit(out, True)
         return
 
+    from retrieval.library_ingest import index_status
+
+    status = index_status(get_settings())
+
     def human(data):
+        if status["state"] != "complete" or status["documents"]["total"] != status["documents"]["done"]:
+            click.echo(status["summary"])  # a library still filling in, or files skipped
         for r in data:
             validity = ""
             if r["valid_from"] or r["valid_until"]:

@@ -64,7 +64,8 @@ def test_a_question_naming_a_year_gets_that_version_labelled_as_history(library)
     assert first["date"] == "2013-12-11" and first["version_note"] == "历史版本（2013-12-11）"
     lines = answer["answer"].splitlines()
     assert "2013年" in lines[0] and "历史版本" in lines[0]
-    assert "历史版本（2013-12-11）" in lines[1]
+    # the answer line, then its source line: labelled as the old version it is
+    assert lines[1].startswith("“") and "历史版本（2013-12-11）" in lines[2] and lines[2].startswith("——")
 
 
 def test_a_year_we_hold_no_version_of_is_said_not_silently_replaced(library):

@@ -309,6 +309,8 @@ def test_portal_speaks_chinese_stays_on_this_machine_and_passes_axe(browser, por
     answer, _ = _ask(page, "爱心消费券每人多少钱")
     # citation 2's marker, wherever it stands (an ended measure's notice comes first)
     marker = answer.locator('a.pd-mk[data-n="2"]').first
+    if not marker.is_visible():   # further quotes fold behind 展开 under the answer line
+        answer.locator("details.pd-more > summary").first.click()
     marker.click()
     opened = answer.locator(".pd-cite").nth(1).locator("details")
     page.wait_for_function("d => d.open", arg=opened.element_handle(), timeout=5_000)
