@@ -721,6 +721,21 @@ def _is_statute(relpath: str) -> bool:
     return relpath.startswith(STATUTES_DIR + "/")
 
 
+def swap_in(building: Path, index_dir: Path, tag: str) -> None:
+    """Put the finished index ``building`` in place of ``index_dir``; the old one comes back
+    if the second rename fails (and ``_recover_interrupted_swap`` handles a kill between)."""
+    old = index_dir.parent / f".{index_dir.name}.old-{tag}"
+    if index_dir.exists():
+        os.replace(index_dir, old)
+    try:
+        os.replace(building, index_dir)
+    except OSError:
+        if old.exists():
+            os.replace(old, index_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _build_and_swap(documents: list[Document], manifest: dict, settings, index_dir: Path, progress,
                     corpus_dir: Path, before_swap=None) -> None:
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -738,16 +753,7 @@ def _build_and_swap(documents: list[Document], manifest: dict, settings, index_d
             # The registry learns of the change (published, retired …) only now that the
             # index holding it is complete; the swap follows at once.
             before_swap()
-        old = index_dir.parent / f".{index_dir.name}.old-{tag}"
-        if index_dir.exists():
-            os.replace(index_dir, old)
-        try:
-            os.replace(building, index_dir)
-        except OSError:
-            if old.exists():
-                os.replace(old, index_dir)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(building, index_dir, tag)
     except PolicydeskError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure must leave the old index and read as one line

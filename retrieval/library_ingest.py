@@ -383,7 +383,7 @@ def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint
         }
         with (building / MANIFEST_FILE).open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)
-        _swap_in(building, index_dir, tag)
+        base.swap_in(building, index_dir, tag)
         write_progress(settings, {"build_id": build_id, "state": "lexical_ready", "documents": len(documents),
                                   "files": report.files, "chunks": len(chunks), "vectors_done": None,
                                   "vectors_total": len(chunks)})
@@ -399,17 +399,6 @@ def _build_lexical(settings, report, scan, base_docs, base_problems, fingerprint
                    "向量随后补齐")
 
 
-def _swap_in(building: Path, index_dir: Path, tag: str) -> None:
-    old = index_dir.parent / f".{index_dir.name}.old-{tag}"
-    if index_dir.exists():
-        os.replace(index_dir, old)
-    try:
-        os.replace(building, index_dir)
-    except OSError:
-        if old.exists():
-            os.replace(old, index_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ vectors
