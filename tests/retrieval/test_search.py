@@ -95,3 +95,14 @@ def test_reingest_reuses_vectors(writable_indexed_home):
     out = writable_indexed_home / "index-next"
     manifest = build_search_index(load_documents(settings.index_dir), out, settings, settings.index_dir)
     assert manifest["embedded_now"] == 0 and manifest["reused_vectors"] > 0
+
+
+@pytest.mark.parametrize("question, reason", [
+    # a topic no document mentions is what is asked, though a covered one is named too
+    ("住公租房的人能领失业保险金吗", "topic_not_in_corpus"),
+    # 展期…不超过1年 bounds a span of time: it states no sum of money
+    ("创业担保贷款一般能借多少钱", "figure_not_stated"),
+])
+def test_near_misses_are_declined_for_what_they_ask(searcher, question, reason):
+    cov = searcher.assess(question, searcher.search(question, k=5))
+    assert not cov.covered and cov.reason == reason, cov
